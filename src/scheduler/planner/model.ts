@@ -1,0 +1,155 @@
+/**
+ * The planning MILP over 30-minute slots. Per slot: grid import/export balance; the EcoCute tank
+ * (heat pump on/off, running for up to the whole slot when on, standing losses, forecast draws, a
+ * reserve that hot water never falls below); the EV charger (on/off, power between its minimum and
+ * maximum, only while the car is home, its departure targets); the home battery (charge/discharge
+ * limits, efficiency, reserve; it does not export, as Japanese home batteries do not).
+ * Minimum on/off times, a cost per switch, and penalised slack on every target keep the model always
+ * feasible and the plans calm. Energy left at the end is credited at the cheapest price it could be
+ * replaced at, slightly discounted, so the plan neither dumps storage at the horizon nor buys to hoard.
+ */
+import { LpText, type Terms } from './lp-text.js';
+import { SLOT_HOURS, type PlanInput, type PlanSettings } from './types.js';
+
+/** Share of the replacement price credited for stored energy at the horizon: <1 so storing is never a goal in itself. */
+const STORED_VALUE_SHARE = 0.97;
+
+export interface StoredValues {
+  /** yen per thermal kWh in the tank, per kWh in the battery, per kWh in the car at the horizon. */
+  readonly tank: number;
+  readonly battery: number;
+  readonly ev: number;
+}
+
+export function storedValues(input: PlanInput): StoredValues {
+  const cheapest = Math.min(...input.slots.map((s) => s.buyYen));
+  return {
+    tank: input.ecocute ? (STORED_VALUE_SHARE * cheapest) / input.ecocute.cop : 0,
+    battery: input.battery ? STORED_VALUE_SHARE * cheapest * input.battery.efficiency : 0,
+    ev: input.ev ? (STORED_VALUE_SHARE * cheapest) / input.ev.efficiency : 0,
+  };
+}
+
+/** The slots of a stay that fall inside the plan. */
+export function staySlots(arrive: number, depart: number, n: number): [number, number] {
+  return [Math.max(0, arrive), Math.min(n, depart)];
+}
+
+export function buildModel(input: PlanInput, settings: PlanSettings): string {
+  const lp = new LpText();
+  const n = input.slots.length;
+  const values = storedValues(input);
+  const balance: Terms[] = input.slots.map((_, i) => [
+    [1, `im${i}`],
+    [-1, `ex${i}`],
+  ]);
+
+  input.slots.forEach((s, i) => {
+    lp.cost(s.buyYen, `im${i}`);
+    lp.cost(-s.sellYen, `ex${i}`);
+    // only solar is sold: the battery does not export and the heater and the car only consume
+    lp.bound(`ex${i}`, 0, Math.max(0, s.pvKwh));
+  });
+
+  const onOff = (prefix: string, current: boolean, slotsInState: number, allowed: (i: number) => boolean) => {
+    const { minOnSlots: up, minOffSlots: down, switchCostYen } = settings;
+    for (let i = 0; i < n; i++) {
+      const on = `${prefix}${i}`;
+      const prev = i === 0 ? null : `${prefix}${i - 1}`;
+      lp.binary(on);
+      lp.cost(switchCostYen, `${prefix}u${i}`);
+      lp.cost(switchCostYen, `${prefix}d${i}`);
+      // start >= on - previous, stop >= previous - on
+      lp.row(`${prefix}s${i}`, prev ? [[1, `${prefix}u${i}`], [-1, on], [1, prev]] : [[1, `${prefix}u${i}`], [-1, on]], '>=', prev ? 0 : -Number(current));
+      lp.row(`${prefix}t${i}`, prev ? [[1, `${prefix}d${i}`], [1, on], [-1, prev]] : [[1, `${prefix}d${i}`], [1, on]], '>=', prev ? 0 : Number(current));
+      const starts: [number, string][] = [];
+      for (let k = Math.max(0, i - up + 1); k <= i; k++) starts.push([1, `${prefix}u${k}`]);
+      lp.row(`${prefix}mu${i}`, [...starts, [-1, on]], '<=', 0);
+      const stops: [number, string][] = [];
+      for (let k = Math.max(0, i - down + 1); k <= i; k++) stops.push([1, `${prefix}d${k}`]);
+      lp.row(`${prefix}md${i}`, [...stops, [1, on]], '<=', 1);
+      // a run or rest that began before the plan keeps its minimum length
+      const held = current ? i < up - slotsInState : i < down - slotsInState;
+      if (!allowed(i)) lp.fix(on, 0);
+      else if (held) lp.fix(on, Number(current));
+    }
+  };
+
+  const eco = input.ecocute;
+  if (eco) {
+    const full = eco.heatPumpKw * SLOT_HOURS;
+    onOff('h', eco.heating, eco.slotsInState, () => true);
+    for (let i = 0; i < n; i++) {
+      // heating energy is up to a full slot of heat-pump input when on; a part is a run for part of the
+      // slot (the unit also stops by itself when the tank is full). A lower bound on it made the MILP
+      // 10-30 times slower for no better plans.
+      lp.row(`ehi${i}`, [[1, `e${i}`], [-full, `h${i}`]], '<=', 0);
+      const prev: Terms = i === 0 ? [] : [[-(1 - eco.lossPerSlot), `T${i - 1}`]];
+      const constant = i === 0 ? (1 - eco.lossPerSlot) * eco.storedKwh : 0;
+      // T = (1 - loss) T_prev + COP e - draw - spill; spill is heat that does not fit (the unit stops when full)
+      lp.row(`tank${i}`, [[1, `T${i}`], ...prev, [-eco.cop, `e${i}`], [1, `tw${i}`]], '=', constant - (eco.drawKwh[i] ?? 0));
+      lp.bound(`T${i}`, null, eco.capacityKwh);
+      lp.row(`tres${i}`, [[1, `T${i}`], [1, `ts${i}`]], '>=', eco.reserveKwh);
+      lp.cost(settings.shortfallYenPerKwh, `ts${i}`);
+      lp.cost(0.01, `tw${i}`);
+      balance[i] = [...balance[i]!, [-1, `e${i}`]];
+    }
+    lp.cost(-values.tank, `T${n - 1}`);
+  }
+
+  const ev = input.ev;
+  if (ev) {
+    const present = new Array<boolean>(n).fill(false);
+    ev.stays.forEach((stay) => {
+      const [a, d] = staySlots(stay.arriveSlot, stay.departSlot, n);
+      for (let i = a; i < d; i++) present[i] = true;
+    });
+    onOff('g', ev.charging, ev.slotsInState, (i) => present[i]!);
+    const lo = (ev.control === 'onoff' ? ev.maxKw : ev.minKw) * SLOT_HOURS * 0.5;
+    for (let i = 0; i < n; i++) {
+      lp.row(`chi${i}`, [[1, `c${i}`], [-ev.maxKw * SLOT_HOURS, `g${i}`]], '<=', 0);
+      lp.row(`clo${i}`, [[1, `c${i}`], [-lo, `g${i}`]], '>=', 0);
+      balance[i] = [...balance[i]!, [-1, `c${i}`]];
+    }
+    // the car's energy runs through its stays (the first starts from storedKwh); each trip between
+    // two stays takes its forecast energy out
+    let previous: string | null = null;
+    ev.stays.forEach((stay, w) => {
+      const [a, d] = staySlots(stay.arriveSlot, stay.departSlot, n);
+      if (a >= d) return;
+      for (let i = a; i < d; i++) {
+        const terms: [number, string][] = [[1, `E${i}`], [-ev.efficiency, `c${i}`]];
+        let rhs = 0;
+        if (i > a) terms.push([-1, `E${i - 1}`]);
+        else if (previous) {
+          terms.push([-1, previous]);
+          rhs = -stay.tripKwhBefore;
+        } else rhs = ev.storedKwh;
+        lp.row(`car${i}`, terms, '=', rhs);
+        lp.bound(`E${i}`, null, ev.capacityKwh);
+      }
+      if (stay.departSlot <= n) {
+        lp.row(`dep${w}`, [[1, `E${d - 1}`], [1, `es${w}`]], '>=', stay.targetKwh);
+        lp.cost(settings.shortfallYenPerKwh, `es${w}`);
+      }
+      previous = `E${d - 1}`;
+    });
+    if (previous) lp.cost(-values.ev, previous);
+  }
+
+  const bat = input.battery;
+  if (bat) {
+    for (let i = 0; i < n; i++) {
+      lp.bound(`bc${i}`, 0, bat.chargeKw * SLOT_HOURS);
+      lp.bound(`bd${i}`, 0, bat.dischargeKw * SLOT_HOURS);
+      const prev: Terms = i === 0 ? [] : [[-1, `B${i - 1}`]];
+      lp.row(`bat${i}`, [[1, `B${i}`], ...prev, [-bat.efficiency, `bc${i}`], [1 / bat.efficiency, `bd${i}`]], '=', i === 0 ? bat.storedKwh : 0);
+      lp.bound(`B${i}`, Math.min(bat.minKwh, bat.storedKwh), bat.capacityKwh);
+      balance[i] = [...balance[i]!, [-1, `bc${i}`], [1, `bd${i}`]];
+    }
+    lp.cost(-values.battery, `B${n - 1}`);
+  }
+
+  input.slots.forEach((s, i) => lp.row(`bal${i}`, balance[i]!, '=', s.loadKwh - s.pvKwh));
+  return lp.text();
+}

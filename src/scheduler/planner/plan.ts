@@ -1,0 +1,183 @@
+/**
+ * The planner's entry: input -> MILP -> solution -> per-slot decisions with reasons and the objective
+ * breakdown. Pure and deterministic (the same input gives the same text and the same plan). When the
+ * solver fails it still answers: devices are left to their own timers and the car charges now to be
+ * safe, and the plan says so.
+ */
+import type { Highs } from 'highs';
+import { buildModel, staySlots, storedValues } from './model.js';
+import { batteryReason, chargeReason, heatReason, idleChargeReason, idleHeatReason, clock, kwh, surplusOf } from './reasons.js';
+import { loadSolver, solveLp, type Solution } from './solver.js';
+import {
+  DEFAULT_PLAN_SETTINGS,
+  SLOT_HOURS,
+  type BatteryCommand,
+  type Plan,
+  type PlanInput,
+  type PlanSettings,
+  type Reason,
+  type SlotDecision,
+} from './types.js';
+
+const EPS = 1e-4;
+
+export async function plan(input: PlanInput): Promise<Plan> {
+  return planWith(await loadSolver(), input);
+}
+
+/** The synchronous core, for callers that hold a loaded solver (the year replay). */
+export function planWith(highs: Highs, input: PlanInput): Plan {
+  if (input.slots.length === 0) throw new RangeError('a plan needs at least one slot');
+  const settings: PlanSettings = { ...DEFAULT_PLAN_SETTINGS, ...input.settings };
+  const started = performance.now();
+  const solution = solveLp(highs, buildModel(input, settings), settings.timeLimitS, settings.mipGap);
+  const solveMs = performance.now() - started;
+  return solution ? decode(input, settings, solution, solveMs) : fallback(input, solveMs);
+}
+
+/** For each slot, the departure (epoch ms) and target of the stay it belongs to, when it is home. */
+function stayOfSlot(input: PlanInput): ({ departure: number | undefined; targetKwh: number } | undefined)[] {
+  const n = input.slots.length;
+  const out: ({ departure: number | undefined; targetKwh: number } | undefined)[] = new Array(n).fill(undefined);
+  const slotMs = (input.slots[1]?.start ?? input.slots[0]!.start + SLOT_HOURS * 3_600_000) - input.slots[0]!.start;
+  for (const stay of input.ev?.stays ?? []) {
+    const [a, d] = staySlots(stay.arriveSlot, stay.departSlot, n);
+    const departure = input.slots[0]!.start + stay.departSlot * slotMs;
+    for (let i = a; i < d; i++) out[i] = { departure, targetKwh: stay.targetKwh };
+  }
+  return out;
+}
+
+function batteryCommand(charged: number, discharged: number, imported: number, pvKwh: number, loadKwh: number): BatteryCommand {
+  // charging beyond the forecast surplus means buying for it: an explicit grid charge
+  if (charged > EPS && charged > Math.max(0, pvKwh - loadKwh) + 0.05 && imported > EPS) return 'charge';
+  if (charged <= EPS && discharged <= EPS && imported > EPS) return 'standby';
+  return 'auto';
+}
+
+function decode(input: PlanInput, settings: PlanSettings, sol: Solution, solveMs: number): Plan {
+  const n = input.slots.length;
+  const v = sol.value;
+  const cheapest = Math.min(...input.slots.map((s) => s.buyYen));
+  const dearest = Math.max(...input.slots.map((s) => s.buyYen));
+  const stays = stayOfSlot(input);
+  const decisions: SlotDecision[] = input.slots.map((slot, i) => {
+    const importKwh = v(`im${i}`);
+    const exportKwh = v(`ex${i}`);
+    let ecocute: SlotDecision['ecocute'];
+    if (input.ecocute) {
+      const e = v(`e${i}`);
+      const heat = v(`h${i}`) > 0.5 && e > EPS;
+      ecocute = heat
+        ? { heat, kwh: e, reason: heatReason(slot, e, cheapest) }
+        : { heat, kwh: 0, reason: idleHeatReason(v(`T${i}`), input.ecocute.capacityKwh, surplusOf(slot)) };
+    }
+    let ev: SlotDecision['ev'];
+    if (input.ev) {
+      const c = v(`c${i}`);
+      const stay = stays[i];
+      ev =
+        v(`g${i}`) > 0.5 && c > EPS
+          ? { kw: c / SLOT_HOURS, reason: chargeReason(slot, c, cheapest, stay?.targetKwh ?? 0, stay?.departure) }
+          : { kw: 0, reason: idleChargeReason(stay !== undefined, stay ? v(`E${i}`) : 0, input.ev.capacityKwh, stay?.departure) };
+    }
+    let battery: SlotDecision['battery'];
+    if (input.battery) {
+      const ch = v(`bc${i}`);
+      const dis = v(`bd${i}`);
+      const command = batteryCommand(ch, dis, importKwh, slot.pvKwh, slot.loadKwh);
+      battery = { command, kwh: ch - dis, reason: batteryReason(command, slot, ch, dis, dearest) };
+    }
+    return { start: slot.start, ecocute, battery, ev, importKwh, exportKwh };
+  });
+  return {
+    decisions,
+    objective: objective(input, settings, v),
+    status: sol.status,
+    shortfalls: shortfalls(input, v),
+    solveMs,
+  };
+}
+
+function objective(input: PlanInput, settings: PlanSettings, v: (name: string) => number): Plan['objective'] {
+  const n = input.slots.length;
+  let purchaseYen = 0;
+  let saleYen = 0;
+  let switches = 0;
+  let shortfall = 0;
+  input.slots.forEach((s, i) => {
+    purchaseYen += s.buyYen * v(`im${i}`);
+    saleYen += s.sellYen * v(`ex${i}`);
+    if (input.ecocute) switches += v(`hu${i}`) + v(`hd${i}`);
+    if (input.ev) switches += v(`gu${i}`) + v(`gd${i}`);
+    if (input.ecocute) shortfall += v(`ts${i}`);
+  });
+  input.ev?.stays.forEach((_, w) => (shortfall += v(`es${w}`)));
+  const values = storedValues(input);
+  let lastCar: number | undefined;
+  for (const stay of input.ev?.stays ?? []) {
+    const [a, d] = staySlots(stay.arriveSlot, stay.departSlot, n);
+    if (a < d) lastCar = d - 1;
+  }
+  const storedValueYen =
+    values.tank * (input.ecocute ? v(`T${n - 1}`) : 0) +
+    values.battery * (input.battery ? v(`B${n - 1}`) : 0) +
+    values.ev * (lastCar === undefined ? 0 : v(`E${lastCar}`));
+  const switchingYen = switches * settings.switchCostYen;
+  const shortfallYen = shortfall * settings.shortfallYenPerKwh;
+  return {
+    purchaseYen,
+    saleYen,
+    switchingYen,
+    shortfallYen,
+    storedValueYen,
+    totalYen: purchaseYen - saleYen + switchingYen + shortfallYen - storedValueYen,
+  };
+}
+
+function shortfalls(input: PlanInput, v: (name: string) => number): Reason[] {
+  const out: Reason[] = [];
+  if (input.ecocute) {
+    const worst = input.slots.reduce((best, _, i) => (v(`ts${i}`) > v(`ts${best}`) ? i : best), 0);
+    const gap = v(`ts${worst}`);
+    if (gap > 1e-3) {
+      out.push({
+        code: 'hot-water-short',
+        text: `the tank is forecast to fall ${kwh(gap)} below its reserve at ${clock(input.slots[worst]!.start)} even with every heating the plan can fit: heating as much as possible`,
+      });
+    }
+  }
+  input.ev?.stays.forEach((stay, w) => {
+    const gap = v(`es${w}`);
+    if (gap > 1e-3) {
+      out.push({
+        code: 'ev-short',
+        text: `the car can reach only ${kwh(stay.targetKwh - gap)} of its ${kwh(stay.targetKwh)} target before it leaves: charging as much as the time allows`,
+      });
+    }
+  });
+  return out;
+}
+
+/** A safe plan without the solver: the heater on its own timer, the car charging now, the battery on self-consumption. */
+function fallback(input: PlanInput, solveMs: number): Plan {
+  const stays = stayOfSlot(input);
+  const reason: Reason = { code: 'solver-failed', text: 'the optimiser gave no plan: devices run on their own timers and the car charges now to be safe' };
+  const decisions: SlotDecision[] = input.slots.map((slot, i) => ({
+    start: slot.start,
+    ecocute: input.ecocute ? { heat: false, kwh: 0, reason } : undefined,
+    battery: input.battery ? { command: 'auto', kwh: 0, reason } : undefined,
+    ev: input.ev ? { kw: stays[i] ? input.ev.maxKw : 0, reason } : undefined,
+    importKwh: Math.max(0, slot.loadKwh - slot.pvKwh),
+    exportKwh: Math.max(0, slot.pvKwh - slot.loadKwh),
+  }));
+  const purchaseYen = decisions.reduce((sum, d, i) => sum + d.importKwh * input.slots[i]!.buyYen, 0);
+  const saleYen = decisions.reduce((sum, d, i) => sum + d.exportKwh * input.slots[i]!.sellYen, 0);
+  return {
+    decisions,
+    objective: { purchaseYen, saleYen, switchingYen: 0, shortfallYen: 0, storedValueYen: 0, totalYen: purchaseYen - saleYen },
+    status: 'fallback',
+    shortfalls: [reason],
+    solveMs,
+  };
+}
