@@ -6,11 +6,19 @@
 import { CliError, EXIT } from './errors.js';
 import { makeOutput, type Output } from './output.js';
 import { runDecode } from './decode.js';
+import { runDiscover, runGet, runSet } from './lan.js';
+import { runEmulate } from './emulate.js';
+import { runMeter } from './meter.js';
 
 type Command = (args: string[], out: Output) => void | Promise<void>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
-  decode: { run: runDecode, help: 'decode <hex>                      decode an ECHONET Lite frame' },
+  decode: { run: runDecode, help: 'decode <hex>                          decode an ECHONET Lite frame' },
+  discover: { run: runDiscover, help: 'discover [--interface <addr>]         find ECHONET Lite devices on the LAN' },
+  get: { run: runGet, help: 'get <host> <eoj> <epc...>             read properties of a device' },
+  set: { run: runSet, help: 'set <host> <eoj> <epc> <hex>          write a property and confirm it' },
+  emulate: { run: runEmulate, help: 'emulate --address <addr> [--devices] run the ECHONET Lite device emulator' },
+  meter: { run: runMeter, help: 'meter scan|read|history --port <p>    read the smart meter over B-route' },
 };
 
 function usage(): string {

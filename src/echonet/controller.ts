@@ -47,7 +47,7 @@ export interface RequestOptions {
   readonly retries?: number;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   timeoutMs: 3000,
   retries: 2,
   maxBatch: 24,
@@ -81,7 +81,7 @@ export interface SetGetResult extends WriteResult {
   readonly failed: readonly number[];
 }
 
-export type SetFailureReason = 'refused' | 'timeout' | 'not-applied' | 'not-settable';
+type SetFailureReason = 'refused' | 'timeout' | 'not-applied' | 'not-settable';
 
 export type VerifiedSetResult =
   /** `confirmed` is false only when the property cannot be read back (write-only on this device). */

@@ -75,7 +75,7 @@ export interface DiscoveryOptions {
   readonly probeRetries?: number;
 }
 
-export const DISCOVERY_DEFAULTS = {
+const DISCOVERY_DEFAULTS = {
   searchWindowMs: 3000,
   intervalMs: 60_000,
   offlineAfterMissedPolls: 3,

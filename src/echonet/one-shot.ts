@@ -34,7 +34,7 @@ export interface DeviceSummary {
 }
 
 /** Opens the transport and a controller, runs `work`, and always closes both. */
-export async function withController<T>(options: OneShotOptions, work: (controller: EchonetController, clock: Clock) => Promise<T>): Promise<T> {
+async function withController<T>(options: OneShotOptions, work: (controller: EchonetController, clock: Clock) => Promise<T>): Promise<T> {
   const log = options.log ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const transport = await UdpTransport.open({ address: options.interface, log });

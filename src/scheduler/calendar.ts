@@ -12,7 +12,7 @@
  * National Astronomical Observatory; the formula agrees with every announcement so far.
  */
 
-export const MINUTE_MS = 60_000;
+const MINUTE_MS = 60_000;
 export const HALF_HOUR_MS = 30 * MINUTE_MS;
 export const DAY_MS = 86_400_000;
 const JST_OFFSET_MS = 9 * 3_600_000;
@@ -58,7 +58,7 @@ export function startOfJstDay(t: number): number {
   return Math.floor((t + JST_OFFSET_MS) / DAY_MS) * DAY_MS - JST_OFFSET_MS;
 }
 
-export function dateKey(date: JstDate): string {
+function dateKey(date: JstDate): string {
   return `${date.year}-${pad2(date.month)}-${pad2(date.day)}`;
 }
 
@@ -74,7 +74,7 @@ function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-export type HolidayKind = 'national' | 'substitute' | 'citizens';
+type HolidayKind = 'national' | 'substitute' | 'citizens';
 
 export interface Holiday {
   readonly dateKey: string;
@@ -178,7 +178,8 @@ export function nationalHolidays(year: number): readonly Holiday[] {
   const keyOf = (t: number): string => jstTime(t).dateKey;
   for (const h of named.values()) {
     const t = jstMidnight(parseDateKey(h.dateKey)!);
-    // 国民の休日: a non-holiday whose previous and next days are both named holidays (since 1985).
+    // 国民の休日: a non-holiday whose previous and next days are both named holidays (since 1985). A Sunday
+    // in that position stays a plain Sunday, as the pre-2007 law said; it is a holiday day type either way.
     const dayAfterNext = keyOf(t + 2 * DAY_MS);
     const between = keyOf(t + DAY_MS);
     if (named.has(dayAfterNext) && !named.has(between) && jstTime(t + DAY_MS).weekday !== 0) {

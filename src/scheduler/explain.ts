@@ -8,12 +8,6 @@ import { jstTime } from './calendar.js';
 export type Lang = 'en' | 'ja';
 export type DeviceKind = 'ecocute' | 'battery' | 'ev';
 
-export const DEVICE_NAMES: Readonly<Record<DeviceKind, { readonly en: string; readonly ja: string }>> = {
-  ecocute: { en: 'EcoCute', ja: 'エコキュート' },
-  battery: { en: 'battery', ja: '蓄電池' },
-  ev: { en: 'EV', ja: 'EV' },
-};
-
 /** What the device does when solar runs it, as a verb: "heating" / "charging the battery" / "charging EV". */
 const ACTIONS: Readonly<Record<DeviceKind, { readonly on: Record<Lang, string>; readonly off: Record<Lang, string> }>> = {
   ecocute: { on: { en: 'heating', ja: 'エコキュートを沸き増しします' }, off: { en: 'not heating', ja: 'エコキュートを沸き増ししません' } },

@@ -28,7 +28,7 @@ export type GateCode =
   | 'no-weather-warning'
   | 'no-grid-purchase';
 
-export interface Gate {
+interface Gate {
   readonly code: GateCode;
   readonly passed: boolean;
   readonly message: string;
@@ -57,7 +57,7 @@ export function tariffFacts(tariff: Tariff, from: number, to: number): TariffFac
   return { kind: tariff.kind, highestYen: range.highest, lowestYen: range.lowest, sellYen };
 }
 
-export interface EcoCuteState {
+interface EcoCuteState {
   readonly enabled: boolean;
   /** The EcoCute's circuit is configured and measured on the distribution board. */
   readonly circuitMeasured: boolean;
@@ -75,7 +75,7 @@ export interface EcoCuteState {
   readonly needKwh: number;
 }
 
-export interface BatteryState {
+interface BatteryState {
   readonly enabled: boolean;
   /** The battery's operating mode as the app names it; only 'eco' (環境優先) and 'custom' allow solar charge. */
   readonly mode: string;
@@ -83,7 +83,7 @@ export interface BatteryState {
   readonly forecastPurchaseKwh: number;
 }
 
-export interface EvState {
+interface EvState {
   readonly enabled: boolean;
   readonly circuitMeasured: boolean;
   /** Energy the car needs to its target, kWh. */
@@ -113,9 +113,9 @@ export interface GateInput {
 }
 
 /** The replaced product's minimum surplus margins over each device's need. */
-export const SURPLUS_MARGIN_KWH: Readonly<Record<DeviceKind, number>> = { battery: 0.3, ecocute: 0.3, ev: 1.5 };
+const SURPLUS_MARGIN_KWH: Readonly<Record<DeviceKind, number>> = { battery: 0.3, ecocute: 0.3, ev: 1.5 };
 /** Forecast purchases below this are rounding noise, not "buying during the surplus window". */
-export const PURCHASE_TOLERANCE_KWH = 0.05;
+const PURCHASE_TOLERANCE_KWH = 0.05;
 const BATTERY_MODES = ['eco', 'custom'];
 
 function gate(code: GateCode, passed: boolean, message: string, messageJa: string): Gate {

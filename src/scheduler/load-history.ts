@@ -29,7 +29,7 @@ export function withDay(history: readonly DayUsage[], day: DayUsage, keepDays = 
 }
 
 /** Days needed by the replaced product before AI solar charge works on a day type. */
-export const SUNNY_DAYS_NEEDED = 5;
+const SUNNY_DAYS_NEEDED = 5;
 
 export interface DataCondition {
   readonly met: boolean;
@@ -65,7 +65,7 @@ export interface LoadForecastOptions {
   readonly trim?: number;
 }
 
-export type LoadBasis = 'same-day-type-and-weather' | 'same-day-type' | 'any-day';
+type LoadBasis = 'same-day-type-and-weather' | 'same-day-type' | 'any-day';
 
 export interface LoadForecast {
   readonly slotsKwh: number[];

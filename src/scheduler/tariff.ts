@@ -2,7 +2,7 @@
  * Electricity plans: what a kWh costs to buy and earns to sell in each half-hour, and its CO2.
  * The pieces live in tariff/ (types, presets, validation, look-up); this is the one import for callers.
  */
-export type { BandSpec, SeasonSpec, SurchargeSpec, Tariff, TariffKind, TariffSpec } from './tariff/types.js';
+export type { Tariff, TariffKind, TariffSpec } from './tariff/types.js';
 export { TARIFF_PRESETS } from './tariff/presets.js';
 export { validateTariffSpec } from './tariff/validate.js';
-export { buyPriceRange, makeTariff, slotCost, type PriceRange, type SlotCost } from './tariff/make.js';
+export { buyPriceRange, makeTariff, slotCost } from './tariff/make.js';

@@ -21,6 +21,7 @@ import { BrouteError, stoppedError, type BrouteSession } from './session.js';
 import {
   backfillRecords,
   findMissingSlots,
+  formatJst,
   jstDayStart,
   parseJstLocal,
   planBackfill,
@@ -274,16 +275,18 @@ export class SmartMeterClient extends EventEmitter<MeterEvents> {
   }
 
   /**
-   * Fills every half-hour missing since the last complete one. An empty sink starts from today's
-   * midnight, so even a first run has a whole day. Only the newest slot missing (its INF was lost) is
+   * Fills every half-hour missing since the last complete one. The first catch-up of a run looks from
+   * the sink's last slot, and at least from today's midnight: a first run gets a whole day, and a gap
+   * that a crash left behind a later slot is mended. Only the newest slot missing (its INF was lost) is
    * read from EA/EB; anything more from the day history.
    */
   private async catchUp(sink: HalfHourSink): Promise<void> {
     await this.ensureScale();
     const now = this.clock.now();
     const upTo = slotAtOrBefore(now);
-    this.complete ??= (await sink.lastSlot()) ?? jstDayStart(now) - SLOT_MS;
+    this.complete ??= Math.min((await sink.lastSlot()) ?? Infinity, jstDayStart(now) - SLOT_MS);
     const missing = await findMissingSlots(sink, this.complete, upTo);
+    /** Slots the meter cannot give: older than it keeps, or still missing in its history long after. */
     const lost = new Set<number>();
     if (missing.length === 1 && missing[0] === upTo) {
       await this.readFixedTime();
@@ -291,16 +294,21 @@ export class SmartMeterClient extends EventEmitter<MeterEvents> {
       this.log.info(`back-filling ${missing.length} missing half-hour(s) from the meter's history`);
       const plan = planBackfill(missing, now);
       for (const slot of plan.tooOld) lost.add(slot);
-      if (plan.tooOld.length > 0) this.log.warn(`${plan.tooOld.length} half-hour(s) are older than the meter keeps (100 days): lost`);
       for (const day of plan.days) {
         const history = await this.readHistoryDay(day.dayOffset);
+        // Day offsets count from the meter's today: if midnight passed meanwhile, the plan is stale.
+        if (history.dayStart !== day.dayStart) return;
         for (const record of backfillRecords(day, history.bought, history.sold)) await this.store(record);
         for (const slot of day.slots) if (slot <= now - GIVE_UP_AFTER_MS) lost.add(slot);
       }
     }
-    const still = (await findMissingSlots(sink, this.complete, upTo)).filter((slot) => !lost.has(slot));
-    for (const slot of lost) if (!(await sink.has(slot))) this.log.warn(`the meter has no value for the half-hour at ${new Date(slot).toISOString()}`);
-    this.complete = still.length > 0 ? still[0]! - SLOT_MS : upTo;
+    const stillMissing = await findMissingSlots(sink, this.complete, upTo);
+    const given = stillMissing.filter((slot) => lost.has(slot));
+    if (given.length > 0) {
+      this.log.warn(`the meter has no data for ${given.length} half-hour(s) from ${formatJst(given[0]!)} on: they stay empty`);
+    }
+    const retry = stillMissing.filter((slot) => !lost.has(slot));
+    this.complete = retry.length > 0 ? retry[0]! - SLOT_MS : upTo;
   }
 
   /** EA and EB by Get: the newest fixed-time values when their INF did not arrive. */

@@ -144,6 +144,7 @@ export class BrouteSession extends EventEmitter<SessionEvents> {
   private limitTimer: TimerHandle | undefined;
   private readonly sleeps = new Set<() => void>();
   private supervisor: Promise<void> | undefined;
+  private lastWarning: string | undefined;
 
   constructor(private readonly opts: BrouteSessionOptions) {
     super();
@@ -488,8 +489,12 @@ export class BrouteSession extends EventEmitter<SessionEvents> {
     });
   }
 
+  /** Logs and emits a state. A warning identical to the previous one (a long outage) goes to debug. */
   private report(event: SessionStateEvent, level: 'info' | 'warn' | 'error'): void {
-    this.log[level](event.reason);
+    const repeated = level !== 'info' && event.reason === this.lastWarning;
+    if (level !== 'info') this.lastWarning = event.reason;
+    if (event.state === 'ready' && !event.step) this.lastWarning = undefined; // a new outage logs afresh
+    this.log[repeated ? 'debug' : level](event.reason);
     this.emit('state', event);
   }
 }

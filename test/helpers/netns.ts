@@ -23,7 +23,7 @@ export const NETNS_SKIP_REASON: string | undefined = (() => {
   return undefined;
 })();
 
-export interface NsEnd {
+interface NsEnd {
   /** Namespace name, for `ip netns exec` / spawnIn. */
   readonly ns: string;
   readonly address: string;

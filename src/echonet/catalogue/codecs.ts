@@ -127,7 +127,7 @@ export function encodeInt(spec: IntSpec, value: PropertyValue): EncodeOutcome {
   if (value === null) {
     return spec.noData === undefined ? fail('this property has no "no data" value') : okEdt(writeUnsigned(spec.noData, spec.size));
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`expected a number, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`expected a number, got ${typeof value === 'number' ? value : JSON.stringify(value)}`);
   const raw = unscale(value, spec.exponent ?? 0);
   if (raw === undefined) return fail(`${value} is not a whole multiple of 1e${spec.exponent ?? 0}`);
   const span = 2 ** (8 * spec.size);
@@ -274,10 +274,12 @@ export function hexProperty(meta: PropertyMeta, minLength: number, maxLength: nu
   );
 }
 
+const PRINTABLE = /^[\x20-\x7e]*$/;
+
 /**
  * Fixed-size ASCII (product code, serial number). Trailing NUL and space padding is dropped on decode
  * and the encoder pads with NUL, so an EDT padded with spaces decodes to the same text but re-encodes
- * with NULs (the only case where encode(decode(edt)) differs from edt).
+ * with NULs.
  */
 export function asciiProperty(meta: PropertyMeta, length: number): PropertyDef {
   return define(
@@ -286,10 +288,10 @@ export function asciiProperty(meta: PropertyMeta, length: number): PropertyDef {
       const bad = wrongLength(edt, length);
       if (bad) return bad;
       const text = String.fromCharCode(...edt).replace(/[\0 ]+$/, '');
-      return /^[\x20-\x7e]*$/.test(text) ? ok(text) : fail('not printable ASCII');
+      return PRINTABLE.test(text) ? ok(text) : fail('not printable ASCII');
     },
     (value) => {
-      if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value) || / $/.test(value) || value.length > length) {
+      if (typeof value !== 'string' || !PRINTABLE.test(value) || / $/.test(value) || value.length > length) {
         return fail(`expected up to ${length} printable ASCII characters without trailing spaces`);
       }
       const edt = new Uint8Array(length);
@@ -339,7 +341,7 @@ function validClock(h: number, mi: number, s: number): boolean {
 }
 
 /** "2026-11-26" from 4 bytes at offset, undefined when short or not a calendar date. */
-export function readDate(edt: Uint8Array, offset: number): string | undefined {
+function readDate(edt: Uint8Array, offset: number): string | undefined {
   const y = readU16(edt, offset);
   const m = readU8(edt, offset + 2);
   const d = readU8(edt, offset + 3);
@@ -348,7 +350,7 @@ export function readDate(edt: Uint8Array, offset: number): string | undefined {
 }
 
 /** "10:30" (2 bytes) or "10:30:00" (3 bytes) at offset. */
-export function readClock(edt: Uint8Array, offset: number, seconds: boolean): string | undefined {
+function readClock(edt: Uint8Array, offset: number, seconds: boolean): string | undefined {
   const h = readU8(edt, offset);
   const mi = readU8(edt, offset + 1);
   const s = seconds ? readU8(edt, offset + 2) : 0;
@@ -356,14 +358,14 @@ export function readClock(edt: Uint8Array, offset: number, seconds: boolean): st
   return seconds ? `${pad(h)}:${pad(mi)}:${pad(s)}` : `${pad(h)}:${pad(mi)}`;
 }
 
-export function writeDate(text: PropertyValue): Uint8Array | undefined {
+function writeDate(text: PropertyValue): Uint8Array | undefined {
   const m = typeof text === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(text) : null;
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   return validDate(y, mo, d) ? concat(u16(y), u8(mo), u8(d)) : undefined;
 }
 
-export function writeClock(text: PropertyValue, seconds: boolean): Uint8Array | undefined {
+function writeClock(text: PropertyValue, seconds: boolean): Uint8Array | undefined {
   const m = typeof text === 'string' ? (seconds ? /^(\d{2}):(\d{2}):(\d{2})$/ : /^(\d{2}):(\d{2})$/).exec(text) : null;
   if (!m) return undefined;
   const parts = m.slice(1).map(Number);

@@ -10,7 +10,6 @@
  */
 import { concat, readU16, readU32, u8 } from '../edt.js';
 import {
-  decodeInt,
   decodeIntList,
   define,
   encodeInt,
@@ -39,11 +38,6 @@ const UNIT_EXPONENTS: ReadonlyMap<number, number> = new Map([
   [0x0d, 4],
 ]);
 
-/** 10^exponent as the double nearest the decimal: 10 ** -4 is 0.00009999999999999999, 1 / 10 ** 4 is 0.0001. */
-function powerOfTen(exponent: number): number {
-  return exponent >= 0 ? 10 ** exponent : 1 / 10 ** -exponent;
-}
-
 /** A u32 count of 0..99,999,999 steps; 0xFFFFFFFE = no data (MRA). */
 export const ENERGY_COUNT: IntSpec = { size: 4, noData: 0xfffffffe, max: 99_999_999 };
 
@@ -52,7 +46,10 @@ export interface EnergyUnitSource {
   readonly coefficientEpc?: number;
 }
 
-/** The unit EPC itself (E1, C2): decodes to the kWh multiplier, 0.1 for code 0x01. */
+/**
+ * The unit EPC itself (E1, C2): decodes to the kWh multiplier, 0.1 for code 0x01 (computed as 1 / 10:
+ * 10 ** -4 would be 0.00009999999999999999, not 0.0001).
+ */
 export function energyUnitProperty(meta: PropertyMeta): PropertyDef {
   return define(
     meta,
@@ -60,10 +57,10 @@ export function energyUnitProperty(meta: PropertyMeta): PropertyDef {
       const bad = wrongLength(edt, 1);
       if (bad) return bad;
       const exponent = UNIT_EXPONENTS.get(edt[0]!);
-      return exponent === undefined ? fail(`unknown unit code 0x${edt[0]!.toString(16)}`) : ok(powerOfTen(exponent));
+      return exponent === undefined ? fail(`unknown unit code 0x${edt[0]!.toString(16)}`) : ok(scale(1, exponent));
     },
     (value) => {
-      const code = [...UNIT_EXPONENTS].find(([, e]) => powerOfTen(e) === value)?.[0];
+      const code = [...UNIT_EXPONENTS].find(([, e]) => scale(1, e) === value)?.[0];
       return code === undefined ? fail('expected one of 0.0001, 0.001, 0.01, 0.1, 1, 10, 100, 1000, 10000') : okEdt(u8(code));
     },
   );
@@ -97,10 +94,10 @@ export function cumulativeEnergyProperty(meta: PropertyMeta, source: EnergyUnitS
   return define(
     meta,
     (edt, context) => {
-      const raw = wrongLength(edt, 4) ?? decodeInt(ENERGY_COUNT, edt);
-      if (!raw.ok) return raw;
-      const reader = energyReader(source, context);
-      return 'ok' in reader ? reader : ok(reader.convert(raw.value), reader.unit);
+      const bad = wrongLength(edt, 4);
+      if (bad) return bad;
+      const list = decodeEnergyList(source, context, edt, 0, 1);
+      return 'ok' in list ? list : ok(list.values[0]!, list.unit);
     },
     (value) => encodeInt(ENERGY_COUNT, value),
   );

@@ -14,7 +14,7 @@ export interface FallbackInput {
   readonly maxAgeMs?: number;
 }
 
-export type ForecastStatus = 'fresh' | 'fallback' | 'none';
+type ForecastStatus = 'fresh' | 'fallback' | 'none';
 
 export interface ForecastChoice {
   readonly forecast?: Forecast;

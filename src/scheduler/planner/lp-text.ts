@@ -23,6 +23,7 @@ export class LpText {
   private readonly rows: string[] = [];
   private readonly bounds: string[] = [];
   private readonly binaries: string[] = [];
+  private readonly pinned = new Map<string, 0 | 1>();
 
   cost(coefficient: number, variable: string): void {
     this.objective.push([coefficient, variable]);
@@ -43,14 +44,31 @@ export class LpText {
     this.binaries.push(variable);
   }
 
-  /** Pins a variable to a value (a binary outside its allowed window). */
-  fix(variable: string, value: number): void {
-    this.bounds.push(` ${variable} = ${num(value)}`);
+  /** Pins a binary (a device outside its allowed window, a run that must go on). */
+  pin(variable: string, value: 0 | 1): void {
+    this.pinned.set(variable, value);
   }
 
-  text(): string {
+  get binaryNames(): readonly string[] {
+    return this.binaries;
+  }
+
+  isPinned(variable: string): boolean {
+    return this.pinned.has(variable);
+  }
+
+  /**
+   * The model text. `relax` turns the binaries into [0, 1] continuous variables (the LP relaxation);
+   * `fixed` pins binaries to 0 or 1 (relax-and-fix).
+   */
+  text(options: { relax?: boolean; fixed?: ReadonlyMap<string, 0 | 1> } = {}): string {
+    // pins are part of the model and win over a caller's choice
+    const fixed = new Map([...(options.fixed ?? []), ...this.pinned]);
     const lines = ['Minimize', ` obj: ${linear(this.objective)}`, 'Subject To', ...this.rows, 'Bounds', ...this.bounds];
-    if (this.binaries.length) lines.push('Binary', ` ${this.binaries.join(' ')}`);
+    const free = this.binaries.filter((b) => !fixed.has(b));
+    for (const [name, value] of fixed) lines.push(` ${name} = ${value}`);
+    if (options.relax) for (const b of free) lines.push(` 0 <= ${b} <= 1`);
+    else if (free.length) lines.push('Binary', ` ${free.join(' ')}`);
     lines.push('End');
     return lines.join('\n');
   }

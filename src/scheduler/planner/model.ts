@@ -30,12 +30,26 @@ export function storedValues(input: PlanInput): StoredValues {
   };
 }
 
+/** The on/off devices of a model: binary name prefix, state now, and how long it has held it. */
+export interface Switched {
+  readonly prefix: 'h' | 'g';
+  readonly on: boolean;
+  readonly slotsInState: number;
+}
+
+export function switchedDevices(input: PlanInput): Switched[] {
+  const out: Switched[] = [];
+  if (input.ecocute) out.push({ prefix: 'h', on: input.ecocute.heating, slotsInState: input.ecocute.slotsInState });
+  if (input.ev) out.push({ prefix: 'g', on: input.ev.charging, slotsInState: input.ev.slotsInState });
+  return out;
+}
+
 /** The slots of a stay that fall inside the plan. */
 export function staySlots(arrive: number, depart: number, n: number): [number, number] {
   return [Math.max(0, arrive), Math.min(n, depart)];
 }
 
-export function buildModel(input: PlanInput, settings: PlanSettings): string {
+export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
   const lp = new LpText();
   const n = input.slots.length;
   const values = storedValues(input);
@@ -70,8 +84,8 @@ export function buildModel(input: PlanInput, settings: PlanSettings): string {
       lp.row(`${prefix}md${i}`, [...stops, [1, on]], '<=', 1);
       // a run or rest that began before the plan keeps its minimum length
       const held = current ? i < up - slotsInState : i < down - slotsInState;
-      if (!allowed(i)) lp.fix(on, 0);
-      else if (held) lp.fix(on, Number(current));
+      if (!allowed(i)) lp.pin(on, 0);
+      else if (held) lp.pin(on, current ? 1 : 0);
     }
   };
 
@@ -118,7 +132,8 @@ export function buildModel(input: PlanInput, settings: PlanSettings): string {
       const [a, d] = staySlots(stay.arriveSlot, stay.departSlot, n);
       if (a >= d) return;
       for (let i = a; i < d; i++) {
-        const terms: [number, string][] = [[1, `E${i}`], [-ev.efficiency, `c${i}`]];
+        // ew: charge that does not fit (the charger stops by itself when the car is full)
+        const terms: [number, string][] = [[1, `E${i}`], [-ev.efficiency, `c${i}`], [1, `ew${i}`]];
         let rhs = 0;
         if (i > a) terms.push([-1, `E${i - 1}`]);
         else if (previous) {
@@ -127,6 +142,7 @@ export function buildModel(input: PlanInput, settings: PlanSettings): string {
         } else rhs = ev.storedKwh;
         lp.row(`car${i}`, terms, '=', rhs);
         lp.bound(`E${i}`, null, ev.capacityKwh);
+        lp.cost(0.01, `ew${i}`);
       }
       if (stay.departSlot <= n) {
         lp.row(`dep${w}`, [[1, `E${d - 1}`], [1, `es${w}`]], '>=', stay.targetKwh);
@@ -151,5 +167,5 @@ export function buildModel(input: PlanInput, settings: PlanSettings): string {
   }
 
   input.slots.forEach((s, i) => lp.row(`bal${i}`, balance[i]!, '=', s.loadKwh - s.pvKwh));
-  return lp.text();
+  return lp;
 }

@@ -19,6 +19,7 @@ export function loadSolver(): Promise<Highs> {
 
 export interface Solution {
   readonly status: 'optimal' | 'time-limit';
+  readonly objective: number;
   readonly value: (name: string) => number;
 }
 
@@ -35,5 +36,5 @@ export function solveLp(highs: Highs, lp: string, timeLimitS: number, mipGap: nu
   const columns = result.Columns as Record<string, { Primal?: number }>;
   // a time-limited MIP without any incumbent has no primal values
   if (timed && Object.values(columns).some((c) => typeof c.Primal !== 'number' || Number.isNaN(c.Primal))) return undefined;
-  return { status: timed ? 'time-limit' : 'optimal', value: (name) => columns[name]?.Primal ?? 0 };
+  return { status: timed ? 'time-limit' : 'optimal', objective: result.ObjectiveValue, value: (name) => columns[name]?.Primal ?? 0 };
 }

@@ -34,7 +34,7 @@ export interface BandSpec {
 }
 
 /** Prices for a range of months; holiday defaults to the weekday bands. */
-export interface SeasonSpec {
+interface SeasonSpec {
   readonly label: string;
   /** First and last month, 1-12, inclusive; may wrap over the new year ([11, 3]). */
   readonly months: readonly [number, number];

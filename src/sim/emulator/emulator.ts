@@ -21,8 +21,8 @@ import { EmulatedNode } from './node.js';
 import { nodeProfileObject } from './node-profile.js';
 import { respond } from './respond.js';
 
-export const ECHONET_PORT = 3610;
-export const ECHONET_MULTICAST = '224.0.23.0';
+const ECHONET_PORT = 3610;
+const ECHONET_MULTICAST = '224.0.23.0';
 
 export interface EmulatorOptions {
   /** The emulator's own IPv4 address; it binds address:3610. */
@@ -78,7 +78,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
   let tid = 0;
   let stopped = false;
   const pending = new Set<ReturnType<typeof setTimeout>>();
-  const replySockets = new Map<number, dgram.Socket>();
+  // bound lazily, once per port; kept as promises so that answers racing the bind wait for it
+  const replySockets = new Map<number, Promise<dgram.Socket>>();
   let announceTimer: TimerHandle | undefined;
 
   const unicast = dgram.createSocket({ type: 'udp4' });
@@ -91,25 +92,33 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     announceTimer?.cancel();
     for (const t of pending) clearTimeout(t);
     pending.clear();
-    await Promise.all([...sockets, ...replySockets.values()].map((s) => new Promise<void>((resolve) => {
-      try {
-        s.close(() => resolve());
-      } catch {
-        resolve(); // never bound, or closed already
-      }
-    })));
+    const extra = await Promise.all([...replySockets.values()].map((p) => p.catch(() => undefined)));
+    const all = [...sockets, ...extra.filter((s): s is dgram.Socket => s !== undefined)];
+    await Promise.all(
+      all.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            try {
+              s.close(() => resolve());
+            } catch {
+              resolve(); // closed already
+            }
+          }),
+      ),
+    );
   };
 
   /** The socket answers leave from: 3610, or the port the replyFromPort fault names (opened once). */
-  const replySocket = async (port: number | undefined): Promise<dgram.Socket> => {
-    if (port === undefined || port === ECHONET_PORT) return unicast;
-    const known = replySockets.get(port);
-    if (known) return known;
-    const s = dgram.createSocket({ type: 'udp4' });
-    s.on('error', (err) => log.error(`socket on port ${port}: ${err.message}`));
-    replySockets.set(port, s);
-    await bind(s, port, address);
-    return s;
+  const replySocket = (port: number | undefined): Promise<dgram.Socket> => {
+    if (port === undefined || port === ECHONET_PORT) return Promise.resolve(unicast);
+    let socket = replySockets.get(port);
+    if (!socket) {
+      const s = dgram.createSocket({ type: 'udp4' });
+      s.on('error', (err) => log.error(`socket on port ${port}: ${err.message}`));
+      socket = bind(s, port, address).then(() => s);
+      replySockets.set(port, socket);
+    }
+    return socket;
   };
 
   const send = (socket: dgram.Socket, frames: readonly Frame[], host: string, port: number): void => {
@@ -174,9 +183,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     throw new Error(`cannot listen on ${address}:${ECHONET_PORT} (multicast on ${iface}): ${errorMessage(err)}`);
   }
 
-  const instanceList = node.objects.find((o) => o.eoj === NODE_PROFILE_EOJ)!;
-  const d5 = node.read(instanceList, 0xd5, NO_FAULTS)!;
-  send(unicast, [{ tid, seoj: NODE_PROFILE_EOJ, deoj: NODE_PROFILE_EOJ, esv: ESV.INF, properties: [{ epc: 0xd5, edt: d5 }] }], ECHONET_MULTICAST, ECHONET_PORT);
+  const nodeProfile = node.objects.find((o) => o.eoj === NODE_PROFILE_EOJ)!;
+  const d5 = node.read(nodeProfile, 0xd5, NO_FAULTS)!;
+  const boot: Frame = { tid, seoj: NODE_PROFILE_EOJ, deoj: NODE_PROFILE_EOJ, esv: ESV.INF, properties: [{ epc: 0xd5, edt: d5 }] };
+  send(unicast, [boot], ECHONET_MULTICAST, ECHONET_PORT);
   scheduleAnnouncements();
   log.info(`emulating ${devices.map((d) => eojToHex(d.eoj)).join(', ')} on ${address}:${ECHONET_PORT} (multicast on ${iface})`);
 

@@ -93,7 +93,7 @@ describe('device emulator over a veth pair', { skip: NETNS_SKIP_REASON }, () => 
     assert.equal(frame.esv, ESV.Get_Res);
     assert.equal(edtHex(frame, 0xd6), '05028801027901026b01027e01027d01');
     assert.equal(edtHex(frame, 0xd3), '000005');
-    assert.equal(edtHex(frame, 0xd7), '050288027902', 'count byte then the first class codes');
+    assert.equal(edtHex(frame, 0xd7), '0502880279026b027e027d', 'count byte then the class codes');
   });
 
   test('Get of several meter EPCs gives values consistent with the model', async () => {

@@ -47,7 +47,8 @@ test('E0/E3 scale by every unit code of E1, times the D3 coefficient (default 1)
 });
 
 test('a unit or coefficient in the context that makes no sense fails instead of guessing', () => {
-  for (const ctx of [{ 0xe1: '05' }, { 0xe1: '' }, { 0xe1: '0101' }, { 0xe1: '01', 0xd3: '00000000' }, { 0xe1: '01', 0xd3: '0001' }]) {
+  const contexts: Record<number, string>[] = [{ 0xe1: '05' }, { 0xe1: '' }, { 0xe1: '0101' }, { 0xe1: '01', 0xd3: '00000000' }, { 0xe1: '01', 0xd3: '0001' }];
+  for (const ctx of contexts) {
     const r = decode(METER, 0xe0, '00003039', context(ctx));
     assert.ok(!r.ok, JSON.stringify(ctx));
   }

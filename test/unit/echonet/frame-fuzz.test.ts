@@ -7,7 +7,7 @@ import { decodeFrame, encodeFrame, ESV, isSetGetFamily, type Frame, type Propert
 import { toHex } from '../../../src/util/hex.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed2026);
-const CASES = 120_000;
+const CASES = 100_000;
 
 /** mulberry32: small, fast and good enough to spread bytes; not for anything secret. */
 function prng(seed: number): () => number {

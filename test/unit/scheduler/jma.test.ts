@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { inForce, jmaForecastUrl, jmaWarningUrl, parseJmaForecast, parseJmaWarnings, warningLevelOfCode, weatherClassOfCode } from '../../../src/scheduler/forecast/jma.js';
+import { inForce, JMA_ATTRIBUTION, jmaForecastUrl, jmaWarningUrl, parseJmaForecast, parseJmaWarnings, warningLevelOfCode, weatherClassOfCode } from '../../../src/scheduler/forecast/jma.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/forecast/${name}`, import.meta.url), 'utf8'));
 
@@ -106,4 +106,8 @@ test('constructed warnings with unknown codes, statuses and junk entries still p
   assert.ok(empty.ok && empty.warnings.length === 0);
   assert.ok(!parseJmaWarnings({ areaTypes: [], reportDatetime: '2026-01-01T00:00:00+09:00' }, '130010').ok);
   assert.ok(!parseJmaWarnings([], '130010').ok);
+});
+
+test('the attribution JMA terms of use require is available for display', () => {
+  assert.match(JMA_ATTRIBUTION, /気象庁/);
 });

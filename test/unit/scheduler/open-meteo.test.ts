@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { compassToOpenMeteoAzimuth, openMeteoUrl, parseOpenMeteo, pvPowerKw, pvSlotsFromHours, type PvArray } from '../../../src/scheduler/forecast/open-meteo.js';
+import { compassToOpenMeteoAzimuth, OPEN_METEO_ATTRIBUTION, openMeteoUrl, parseOpenMeteo, pvPowerKw, pvSlotsFromHours, type PvArray } from '../../../src/scheduler/forecast/open-meteo.js';
 
 const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../../fixtures/forecast/${name}`, import.meta.url), 'utf8'));
 const BERLIN: PvArray = { latitude: 52.52, longitude: 13.42, tiltDeg: 35, azimuthDeg: 0, kwp: 5, losses: 0.14 };
@@ -74,4 +74,8 @@ test('negatives are clamped, nulls skipped, local times use the offset, horizont
   assert.equal(r.problems.length, 3);
   assert.ok(!parseOpenMeteo({ hourly: { time: [] } }).ok);
   assert.ok(!parseOpenMeteo(null).ok);
+});
+
+test('the CC BY 4.0 attribution is available for display', () => {
+  assert.match(OPEN_METEO_ATTRIBUTION, /Open-Meteo.*CC BY 4\.0/);
 });

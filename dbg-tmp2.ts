@@ -1,10 +1,8 @@
 import { buildModel } from './src/scheduler/planner/model.js';
 import { DEFAULT_PLAN_SETTINGS } from './src/scheduler/planner/types.js';
-import { loadSolver } from './src/scheduler/planner/solver.js';
+import { writeFileSync } from 'node:fs';
 const start = Date.parse('2026-05-10T00:00:00+09:00');
-const h = await loadSolver();
-for (const off of [0, 12, 30, 44])
-for (const n of [48, 72, 96]) {
+const off = 0, n = 48;
 const slots = Array.from({length: n}, (_, j) => { const i = j + off;
   const h = (i % 48) / 2;
   const pv = h >= 6 && h < 18 ? 2.5 * Math.sin(Math.PI * (h - 6) / 12) * (i>48?0.5:1) : 0;
@@ -16,9 +14,4 @@ const eco = { capacityKwh: 26.7, storedKwh: 12, heatPumpKw: 1.25, cop: 3.5, loss
 const battery = { capacityKwh: 7, storedKwh: 3, minKwh: 0.7, chargeKw: 3, dischargeKw: 3, efficiency: 0.95 };
 const ev = { capacityKwh: 40, storedKwh: 20, minKw: 1.2, maxKw: 6, control: 'stepped' as const, efficiency: 0.92, charging: false, slotsInState: 10,
     stays: [{arriveSlot: -10, departSlot: 15-off, tripKwhBefore: 0, targetKwh: 28}, {arriveSlot: 37-off, departSlot: 63-off, tripKwhBefore: 6, targetKwh: 28}, {arriveSlot: 85-off, departSlot: 111-off, tripKwhBefore: 6, targetKwh: 28}] };
-const lp = buildModel({slots, ecocute: eco, battery, ev} as any, DEFAULT_PLAN_SETTINGS);
-for (const presolve of ['choose', 'off']) {
-  const t0 = performance.now();
-  const r = h.solve(lp, { time_limit: 10, mip_rel_gap: 0.005, presolve } as any);
-  console.log(off, n, presolve, (performance.now()-t0).toFixed(0), r.Status, r.ObjectiveValue.toFixed(2));
-}}
+writeFileSync('/tmp/m48.lp', buildModel({slots, ecocute: eco, battery, ev} as any, DEFAULT_PLAN_SETTINGS));
