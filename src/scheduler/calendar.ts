@@ -37,20 +37,41 @@ export interface JstTime extends JstDate {
 export function jstTime(t: number): JstTime {
   const local = t + JST_OFFSET_MS;
   const dayIndex = Math.floor(local / DAY_MS);
-  // A Date at UTC midnight of the local day only serves as a proleptic-Gregorian calculator here.
-  const d = new Date(dayIndex * DAY_MS);
-  const date = { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+  const date = civilFromDays(dayIndex);
   return {
     ...date,
-    weekday: d.getUTCDay(),
+    weekday: (((dayIndex % 7) + 7 + 4) % 7), // 1970-01-01 was a Thursday
     minuteOfDay: (local - dayIndex * DAY_MS) / MINUTE_MS,
     dateKey: dateKey(date),
   };
 }
 
-/** Epoch ms of 00:00 JST on the given date (month 1-12; out-of-range days roll over like Date.UTC). */
+/** Epoch ms of 00:00 JST on the given date (month 1-12; a day past the month's end rolls over). */
 export function jstMidnight(date: JstDate): number {
-  return Date.UTC(date.year, date.month - 1, date.day) - JST_OFFSET_MS;
+  return daysFromCivil(date.year, date.month, date.day) * DAY_MS - JST_OFFSET_MS;
+}
+
+/*
+ * Proleptic Gregorian day numbers by integer arithmetic (the well-known era/day-of-era method), so the
+ * year replay's millions of look-ups do not construct Date objects.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+function civilFromDays(days: number): JstDate {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 };
 }
 
 /** Epoch ms of 00:00 JST of the day containing t. */
@@ -85,7 +106,7 @@ export interface Holiday {
 
 /** Day of the month of the n-th Monday (Happy Monday system, in force for these days since 2000/2003). */
 function nthMonday(year: number, month: number, n: number): number {
-  const firstWeekday = new Date(Date.UTC(year, month - 1, 1)).getUTCDay();
+  const firstWeekday = jstTime(jstMidnight({ year, month, day: 1 })).weekday;
   return 1 + ((8 - firstWeekday) % 7) + (n - 1) * 7;
 }
 
@@ -94,9 +115,9 @@ function nthMonday(year: number, month: number, n: number): number {
  * drift a year, a leap day every four) fitted to the equinox instants in JST.
  */
 export function equinoxDay(year: number, which: 'vernal' | 'autumnal'): number {
-  const [base, vernal, autumnal] = year < 1980 ? [1983, 20.8357, 23.2588] : year < 2100 ? [1980, 20.8431, 23.2488] : [2100, 21.851, 24.2488];
-  const since = year - base;
-  return Math.floor((which === 'vernal' ? vernal : autumnal) + 0.242194 * since - Math.floor(since / 4));
+  const [vernal, autumnal] = year < 1980 ? [20.8357, 23.2588] : year < 2100 ? [20.8431, 23.2488] : [21.851, 24.2488];
+  const leapDays = Math.floor((year - (year < 1980 ? 1983 : 1980)) / 4);
+  return Math.floor((which === 'vernal' ? vernal : autumnal) + 0.242194 * (year - 1980) - leapDays);
 }
 
 interface NamedDay {
@@ -199,10 +220,16 @@ export function nationalHolidays(year: number): readonly Holiday[] {
   return list;
 }
 
+const holidayIndex = new Map<number, ReadonlyMap<string, Holiday>>();
+
 /** The national holiday on this date, if any. */
 export function holidayOn(date: JstDate): Holiday | undefined {
-  const key = dateKey(date);
-  return nationalHolidays(date.year).find((h) => h.dateKey === key);
+  let index = holidayIndex.get(date.year);
+  if (!index) {
+    index = new Map(nationalHolidays(date.year).map((h) => [h.dateKey, h]));
+    holidayIndex.set(date.year, index);
+  }
+  return index.get(dateKey(date));
 }
 
 export type DayType = 'weekday' | 'holiday';

@@ -24,6 +24,7 @@ export interface EvOptions {
   readonly maxDischargeW?: number;
   /** Energy a weekday commute takes out of the car, Wh. */
   readonly commuteWh?: number;
+  /** DA at start. 'charge' (default) is a plain charger that charges whenever the car is plugged in. */
   readonly mode?: EvMode;
   readonly seed?: number;
 }

@@ -100,7 +100,7 @@ export class SimulatedHome {
   private t: number;
   private readonly counters: Counters;
   private solarKwh = 0;
-  private last: PowerFlows = { loadW: 0, solarW: 0, waterHeaterW: 0, evW: 0, batteryW: 0, gridW: 0 };
+  private last: PowerFlows;
 
   constructor(options: SimulatedHomeOptions) {
     this.clock = options.clock;
@@ -119,16 +119,24 @@ export class SimulatedHome {
     this.startedAt = this.t;
     this.counters = { bought: options.initialBoughtKwh ?? 12_000, sold: options.initialSoldKwh ?? 3_000 };
     this.historyStart = this.precomputeHistory(options.historyDays ?? 14);
+    // until the first live step, the meter shows the last step before the start, as history saw it
+    this.last = this.baseFlows(this.t - this.stepMs);
     this.recordBoundary();
   }
 
   meter(): MeterReading {
     this.advance();
     const gridW = this.last.gridW;
+    // the meter reports currents in 0.1 A steps
     const amps = (w: number): number => Math.round((w / LINE_VOLTAGE) * 10) / 10;
-    return this.wiring === 'single-phase-3-wire'
-      ? { powerW: gridW, currentRA: amps(gridW * R_SHARE), currentTA: amps(gridW * (1 - R_SHARE)), boughtKwh: this.counters.bought, soldKwh: this.counters.sold }
-      : { powerW: gridW, currentRA: amps(gridW), currentTA: null, boughtKwh: this.counters.bought, soldKwh: this.counters.sold };
+    const threeWire = this.wiring === 'single-phase-3-wire';
+    return {
+      powerW: gridW,
+      currentRA: amps(threeWire ? gridW * R_SHARE : gridW),
+      currentTA: threeWire ? amps(gridW * (1 - R_SHARE)) : null,
+      boughtKwh: this.counters.bought,
+      soldKwh: this.counters.sold,
+    };
   }
 
   /**
@@ -246,8 +254,6 @@ export class SimulatedHome {
         soldKwh: this.counters.sold - (running.sold - c.sold),
       });
     }
-    // until the first live step, the meter shows the last step before the start, as history saw it
-    this.last = this.baseFlows(this.t - this.stepMs);
     return from;
   }
 

@@ -27,6 +27,7 @@ const STREAM_DAY = 1;
 const STREAM_SLOT = 2;
 const STREAM_BURST = 3;
 const STREAM_BURST_LEN = 4;
+const STREAM_BURST_SIZE = 5;
 const SLOT_MS = 300_000; // noise changes every 5 minutes: appliances run for minutes, not seconds
 const MINUTE_MS = 60_000;
 
@@ -59,6 +60,6 @@ export class HouseholdLoad {
     if (hashUnit(this.seed, STREAM_BURST, slot) >= chance) return 0;
     const minutes = 1 + Math.floor(hashUnit(this.seed, STREAM_BURST_LEN, slot) * 5);
     const minuteInSlot = Math.floor((t - slot * SLOT_MS) / MINUTE_MS);
-    return minuteInSlot < minutes ? 1000 + 400 * Math.floor(hashUnit(this.seed, STREAM_BURST_LEN + 1, slot) * 3) : 0;
+    return minuteInSlot < minutes ? 1000 + 400 * Math.floor(hashUnit(this.seed, STREAM_BURST_SIZE, slot) * 3) : 0;
   }
 }

@@ -53,6 +53,7 @@ export class SolarArray {
   }
 
   private clearSkyW(t: number): number {
+    // the epoch starts a year; mean Gregorian years keep this within a day of the calendar's day of year
     const dayOfYear = Math.floor((t % (365.2425 * DAY_MS)) / DAY_MS) + 1;
     const declination = 23.44 * RAD * Math.sin((2 * Math.PI * (284 + dayOfYear)) / 365);
     const b = (2 * Math.PI * (dayOfYear - 81)) / 364;

@@ -110,7 +110,9 @@ export class WaterHeater {
   setMode(mode: WaterHeaterMode, t: number): boolean {
     if (mode === 'manual_heating' && !this.permitted && !this.isNight(t)) return false;
     this.mode = mode;
-    this.heating = mode === 'manual_heating' ? !this.isFull() : mode === 'manual_stop' ? false : this.heating;
+    // the status (B2) follows at once, as on a real unit; automatic mode decides at the next step
+    if (mode === 'manual_heating') this.heating = !this.isFull();
+    if (mode === 'manual_stop') this.heating = false;
     return true;
   }
 

@@ -9,7 +9,6 @@
  */
 
 export const SLOT_MS = 30 * 60_000;
-export const SLOTS_PER_DAY = 48;
 const DAY_MS = 86_400_000;
 const JST_OFFSET_MS = 9 * 3_600_000;
 /** The meter keeps today and 99 days back (E5 = 0..99). */

@@ -6,17 +6,15 @@
  */
 import { systemClock, type Clock } from '../util/clock.js';
 import { silentLogger, redactingLogger, type Logger } from '../util/log.js';
-import { formatJst, SLOT_MS, type HalfHourSink } from './history.js';
+import { formatJst, MAX_DAY_OFFSET, SLOT_MS, type HalfHourSink } from './history.js';
 import { SmartMeterClient } from './meter.js';
 import { FilePanCache, MemoryPanCache } from './pan-cache.js';
 import { serialPortOpener, type PortLister } from './port-finder.js';
 import { BrouteSession, SCAN_DURATIONS, scanUntil, type BrouteSessionOptions } from './session.js';
 import { openSkstack, type PanDescriptor } from './skstack.js';
 
-export { BrouteError, BrouteSession, type SessionState, type SessionStateEvent, type LadderStep } from './session.js';
-export { SmartMeterClient, counterDeltaKwh, type MeterReading, type MeterScale, type HistoryDay } from './meter.js';
-export { MemoryHalfHourSink, type HalfHourRecord, type HalfHourSink } from './history.js';
-export { SkstackError, UnsupportedDeviceError, type PanDescriptor } from './skstack.js';
+export { BrouteError, type SessionStateEvent } from './session.js';
+export type { MeterReading } from './meter.js';
 
 export interface BrouteConfig {
   /** The dongle's serial port, e.g. /dev/ttyUSB0 or /dev/serial/by-id/... */
@@ -140,8 +138,8 @@ export interface HistorySlot {
 
 /** `echonet-hems meter history --day N`: the 48 half-hour cumulative values of day N (0 = today .. 99). */
 export function meterHistory(config: BrouteConfig & { readonly day: number }): Promise<HistorySlot[]> {
-  if (!Number.isInteger(config.day) || config.day < 0 || config.day > 99) {
-    return Promise.reject(new RangeError(`day ${config.day} is outside 0 (today) .. 99`));
+  if (!Number.isInteger(config.day) || config.day < 0 || config.day > MAX_DAY_OFFSET) {
+    return Promise.reject(new RangeError(`day ${config.day} is outside 0 (today) .. ${MAX_DAY_OFFSET}`));
   }
   return withMeter(config, async (meter) => {
     const day = await meter.readHistoryDay(config.day);

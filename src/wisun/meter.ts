@@ -51,7 +51,7 @@ const EPC = {
 } as const;
 
 /** The floor of the polling interval: no operator publishes a limit, so stay polite. */
-export const MIN_POLL_INTERVAL_MS = 10_000;
+const MIN_POLL_INTERVAL_MS = 10_000;
 const DEFAULT_POLL_INTERVAL_MS = 30_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** The meter fixes a half-hour's values and pushes them within minutes; look for gaps after that. */

@@ -52,10 +52,10 @@ const NO_METER_MESSAGE =
   '(not PLC) meter';
 
 /** The escalation ladder, in order. 'retry' is done by the requester; the others by the session. */
-export const LADDER = ['retry', 'rejoin', 'rescan', 'reopen', 'backoff'] as const;
-export type LadderStep = (typeof LADDER)[number];
+const LADDER = ['retry', 'rejoin', 'rescan', 'reopen', 'backoff'] as const;
+type LadderStep = (typeof LADDER)[number];
 
-export type SessionState =
+type SessionState =
   | 'opening'
   | 'scanning'
   | 'joining'

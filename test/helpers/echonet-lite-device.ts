@@ -4,8 +4,10 @@
  * from its own addresses; run this inside a LAN host's namespace.
  *
  * Started as: node --import tsx echonet-lite-device.ts '<DeviceConfig as JSON>'
- * Prints "ready" once listening. stdin, one JSON command per line:
- *   {"cmd": "inf", "eoj": "026b01", "epc": "b0", "edt": "42"}  multicast an INF
+ * Prints "ready" once listening, and {"ack": {tid, seoj, deoj, epcs}} for every INFC_Res it receives.
+ * stdin, one JSON command per line:
+ *   {"cmd": "inf", "eoj": "026b01", "epc": "b0", "edt": "42"}                   multicast an INF
+ *   {"cmd": "infc", "to": ip, "eoj": "026b01", "epc": "b0", "edt": "42"}       INFC to a controller
  */
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
@@ -65,13 +67,15 @@ await EL.initialize(
     if (err || !els) return;
     if (els.ESV === '62') void EL.replyGetDetail(rinfo, els, config.objects);
     else if (els.ESV === '60' || els.ESV === '61') replySet(rinfo, els);
+    else if (els.ESV === '7a') console.log(JSON.stringify({ ack: { tid: els.TID, seoj: els.SEOJ, deoj: els.DEOJ, epcs: Object.keys(els.DETAILs) } }));
   },
   4,
   { v4: config.address, ignoreMe: true, autoGetProperties: false, debugMode: false },
 );
 
 createInterface({ input: process.stdin }).on('line', (line) => {
-  const command = JSON.parse(line) as { cmd: string; eoj: string; epc: string; edt: string };
+  const command = JSON.parse(line) as { cmd: string; to?: string; eoj: string; epc: string; edt: string };
   if (command.cmd === 'inf') EL.sendOPC1(EL.EL_Multi, command.eoj, '05ff01', 0x73, command.epc, command.edt);
+  if (command.cmd === 'infc' && command.to) EL.sendOPC1(command.to, command.eoj, '05ff01', 0x74, command.epc, command.edt);
 });
 console.log('ready');

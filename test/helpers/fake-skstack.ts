@@ -131,7 +131,7 @@ function fakeStream(): SerialLike {
 }
 
 /** Lets promise chains run between ManualClock steps. */
-export function flush(): Promise<void> {
+function flush(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 

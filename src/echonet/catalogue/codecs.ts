@@ -108,7 +108,7 @@ function unscale(value: number, exponent: number): number | undefined {
   return Math.abs(raw - rounded) <= 1e-6 * Math.max(1, Math.abs(raw)) ? rounded : undefined;
 }
 
-export function decodeInt(spec: IntSpec, edt: Uint8Array, offset = 0): DecodeOutcome {
+function decodeInt(spec: IntSpec, edt: Uint8Array, offset = 0): DecodeOutcome {
   const bits = readUnsigned(edt, offset, spec.size);
   if (bits === undefined) return fail(`needs ${spec.size} bytes at offset ${offset}, EDT has ${edt.length}`);
   if (bits === spec.noData) return ok(null);

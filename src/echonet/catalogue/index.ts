@@ -15,14 +15,7 @@ import { SUPER_CLASS_PROPERTIES } from './super-class.js';
 import type { ClassDef, DecodeContext, EncodeOutcome, PropertyDef, PropertyValue } from './types.js';
 import { WATER_HEATER } from './water-heater.js';
 
-export type {
-  ClassDef,
-  DecodeContext,
-  DecodeOutcome,
-  EncodeOutcome,
-  PropertyDef,
-  PropertyValue,
-} from './types.js';
+export type { ClassDef, DecodeContext, EncodeOutcome, PropertyDef, PropertyValue } from './types.js';
 
 const CLASSES: ReadonlyMap<number, ClassDef> = new Map(
   [NODE_PROFILE, SMART_METER, SOLAR, WATER_HEATER, EV_CHARGER_DISCHARGER, EV_CHARGER, BATTERY, DISTRIBUTION_BOARD].map((c) => [

@@ -28,7 +28,7 @@ import {
   type EnergyUnitSource,
 } from './energy.js';
 import { deviceClass } from './super-class.js';
-import type { ClassDef, EncodeOutcome, PropertyDef, PropertyMeta } from './types.js';
+import type { ClassDef, EncodeOutcome, PropertyDef, PropertyMeta, PropertyValue } from './types.js';
 
 const SOURCE: EnergyUnitSource = { unitEpc: 0xe1, coefficientEpc: 0xd3 };
 
@@ -46,15 +46,15 @@ function fixedTimeProperty(meta: PropertyMeta): PropertyDef {
     },
     (value): EncodeOutcome => {
       const time = isRecord(value) ? writeDateTime(value.time ?? null, true) : undefined;
-      if (!isRecord(value) || !time) return fail('expected {time: "YYYY-MM-DDThh:mm:ss", value: count or null}');
-      const count = encodeInt(ENERGY_COUNT, value.value ?? null);
+      if (!isRecord(value) || !time || !('value' in value)) return fail('expected {time: "YYYY-MM-DDThh:mm:ss", value: count or null}');
+      const count = encodeInt(ENERGY_COUNT, value.value!);
       return count.ok ? okEdt(concat(time, count.edt)) : count;
     },
   );
 }
 
 /**
- * EC (newer meters): YYYY MM DD hh mm, a slot count (1..12), then per slot a (normal, reverse) pair of
+ * EC (newer meters): YYYY MM DD hh mm, a slot count (up to 12), then per slot a (normal, reverse) pair of
  * counters stepping back 30 minutes -> {time: "2026-11-26T10:30", values: [{bought, sold}, ...]}.
  * Bytes after the announced slots are ignored: meters are not known to pad, but a padded answer should
  * not lose its data.
@@ -76,12 +76,13 @@ const history2 = define(
   (value): EncodeOutcome => {
     const time = isRecord(value) ? writeDateTime(value.time ?? null, false) : undefined;
     const slots = isRecord(value) ? value.values : undefined;
-    if (!time || !Array.isArray(slots) || slots.length > 12 || !slots.every(isRecord)) {
+    const isPair = (s: PropertyValue): s is { bought: PropertyValue; sold: PropertyValue } => isRecord(s) && 'bought' in s && 'sold' in s;
+    if (!time || !Array.isArray(slots) || slots.length > 12 || !slots.every(isPair)) {
       return fail('expected {time: "YYYY-MM-DDThh:mm", values: up to 12 {bought, sold}}');
     }
     const pairs = encodeIntList(
       ENERGY_COUNT,
-      slots.flatMap((s) => [s.bought ?? null, s.sold ?? null]),
+      slots.flatMap((s) => [s.bought, s.sold]),
     );
     return pairs.ok ? okEdt(concat(time, u8(slots.length), pairs.edt)) : pairs;
   },

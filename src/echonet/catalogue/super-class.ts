@@ -24,7 +24,7 @@ import {
 } from './codecs.js';
 import type { ClassDef, PropertyDef, PropertyValue } from './types.js';
 
-export const operationStatus = enumProperty(
+const operationStatus = enumProperty(
   { epc: 0x80, name: 'Operation status', nameJa: '動作状態', key: 'operation_status' },
   enumTable({ 0x30: 'on', 0x31: 'off' }),
 );
@@ -71,7 +71,7 @@ function encodeLocation(value: PropertyValue): number | undefined {
   return valid ? (room << 3) | n : undefined;
 }
 
-export const installationLocation = define(
+const installationLocation = define(
   { epc: 0x81, name: 'Installation location', nameJa: '設置場所', key: 'installation_location' },
   (edt) => wrongLength(edt, 1) ?? ok(decodeLocation(edt[0]!)),
   (value) => {
@@ -81,7 +81,7 @@ export const installationLocation = define(
 );
 
 /** 82: 00 00, the Appendix release letter, its revision -> {release: "J", revision: 0}. */
-export const standardVersion = define(
+const standardVersion = define(
   { epc: 0x82, name: 'Standard version information', nameJa: '規格Version情報', key: 'standard_version' },
   (edt) => {
     const bad = wrongLength(edt, 4);

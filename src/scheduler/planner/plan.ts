@@ -5,7 +5,8 @@
  * safe, and the plan says so.
  */
 import type { Highs } from 'highs';
-import { buildModel, staySlots, storedValues } from './model.js';
+import { buildModel, staySlots, storedValues, switchedDevices } from './model.js';
+import { relaxAndFix } from './relax-and-fix.js';
 import { batteryReason, chargeReason, heatReason, idleChargeReason, idleHeatReason, clock, kwh, surplusOf } from './reasons.js';
 import { loadSolver, solveLp, type Solution } from './solver.js';
 import {
@@ -30,9 +31,12 @@ export function planWith(highs: Highs, input: PlanInput): Plan {
   if (input.slots.length === 0) throw new RangeError('a plan needs at least one slot');
   const settings: PlanSettings = { ...DEFAULT_PLAN_SETTINGS, ...input.settings };
   const started = performance.now();
-  const solution = solveLp(highs, buildModel(input, settings), settings.timeLimitS, settings.mipGap);
+  const model = buildModel(input, settings);
+  const exact = settings.method === 'exact' ? solveLp(highs, model.text(), settings.timeLimitS, settings.mipGap) : undefined;
+  const solution = exact?.status === 'optimal' ? exact : relaxAndFix(highs, model, switchedDevices(input), input.slots.length, settings);
   const solveMs = performance.now() - started;
-  return solution ? decode(input, settings, solution, solveMs) : fallback(input, solveMs);
+  if (!solution) return fallback(input, solveMs);
+  return decode(input, settings, solution, exact?.status === 'optimal' ? 'optimal' : 'relax-and-fix', solveMs);
 }
 
 /** For each slot, the departure (epoch ms) and target of the stay it belongs to, when it is home. */
@@ -55,7 +59,7 @@ function batteryCommand(charged: number, discharged: number, imported: number, p
   return 'auto';
 }
 
-function decode(input: PlanInput, settings: PlanSettings, sol: Solution, solveMs: number): Plan {
+function decode(input: PlanInput, settings: PlanSettings, sol: Solution, status: Plan['status'], solveMs: number): Plan {
   const n = input.slots.length;
   const v = sol.value;
   const cheapest = Math.min(...input.slots.map((s) => s.buyYen));
@@ -93,7 +97,7 @@ function decode(input: PlanInput, settings: PlanSettings, sol: Solution, solveMs
   return {
     decisions,
     objective: objective(input, settings, v),
-    status: sol.status,
+    status,
     shortfalls: shortfalls(input, v),
     solveMs,
   };

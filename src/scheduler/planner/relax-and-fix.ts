@@ -41,11 +41,12 @@ export function roundSequence(
 export function relaxAndFix(highs: Highs, model: LpText, devices: readonly Switched[], n: number, settings: PlanSettings): Solution | undefined {
   const relaxed = solveLp(highs, model.text({ relax: true }), settings.timeLimitS, settings.mipGap);
   if (!relaxed || devices.length === 0) return relaxed;
+  const head = Math.min(n, settings.integerSlots);
   let best: { solution: Solution; objective: number } | undefined;
   for (const threshold of THRESHOLDS) {
     const fixed = new Map<string, 0 | 1>();
     for (const device of devices) {
-      const names = Array.from({ length: n }, (_, i) => `${device.prefix}${i}`);
+      const names = Array.from({ length: head }, (_, i) => `${device.prefix}${i}`);
       const values = roundSequence(
         names.map((name) => relaxed.value(name)),
         threshold,

@@ -18,6 +18,7 @@ export function loadSolver(): Promise<Highs> {
 }
 
 export interface Solution {
+  /** 'time-limit' means the best solution found in the time allowed. */
   readonly status: 'optimal' | 'time-limit';
   readonly objective: number;
   readonly value: (name: string) => number;

@@ -83,7 +83,14 @@ export interface PlanSettings {
   readonly switchCostYen: number;
   /** Penalty per kWh of unmet hot-water reserve or EV departure target (relaxed targets), yen. */
   readonly shortfallYenPerKwh: number;
-  /** Solver limits; the planner keeps the best plan found when the time runs out. */
+  /**
+   * 'relax-and-fix' (default: three LP solves, tens to a few hundred ms, within about 1 % of optimal) or
+   * 'exact' (branch and bound up to timeLimitS, falling back to relax-and-fix when it does not finish).
+   */
+  readonly method: 'relax-and-fix' | 'exact';
+  /** Slots from now whose on/off decisions relax-and-fix makes integer (the rest stay relaxed). */
+  readonly integerSlots: number;
+  /** Solver limits per solve; the planner keeps the best plan found when the time runs out. */
   readonly timeLimitS: number;
   readonly mipGap: number;
 }
@@ -93,7 +100,9 @@ export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
   minOffSlots: 2,
   switchCostYen: 3,
   shortfallYenPerKwh: 300,
-  timeLimitS: 0.4,
+  method: 'relax-and-fix',
+  integerSlots: 16,
+  timeLimitS: 2,
   mipGap: 0.005,
 };
 
@@ -142,8 +151,11 @@ export interface ObjectiveBreakdown {
 export interface Plan {
   readonly decisions: readonly SlotDecision[];
   readonly objective: ObjectiveBreakdown;
-  /** 'optimal' | 'time-limit' (best found) | 'fallback' (solver failed; rule-based plan) | 'aiseg2'. */
-  readonly status: 'optimal' | 'time-limit' | 'fallback' | 'aiseg2';
+  /**
+   * 'optimal' (exact branch and bound finished), 'relax-and-fix' (the fast heuristic), 'fallback'
+   * (the solver failed: a safe rule-based plan), 'aiseg2' (the compatibility rules).
+   */
+  readonly status: 'optimal' | 'relax-and-fix' | 'fallback' | 'aiseg2';
   /** Targets the plan could not meet, each with its reason. */
   readonly shortfalls: readonly Reason[];
   readonly solveMs: number;

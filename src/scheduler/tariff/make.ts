@@ -2,7 +2,7 @@
  * TariffSpec -> Tariff: the bands are expanded once into 48 half-hour prices per season and day type,
  * so a year replay's price look-ups are array reads.
  */
-import { dayType, jstTime, HALF_HOUR_MS } from '../calendar.js';
+import { dayType, HALF_HOUR_MS, jstTime, startOfJstDay } from '../calendar.js';
 import { monthsOf, slotPrices } from './bands.js';
 import type { Tariff, TariffSpec } from './types.js';
 import { validateTariffSpec } from './validate.js';
@@ -22,6 +22,10 @@ export function makeTariff(spec: TariffSpec): Tariff {
     };
     for (const month of monthsOf(season.months)) byMonth[month - 1] = prices;
   }
+  // Callers walk time in order, so the day's price row is remembered: a year replay then costs array
+  // reads instead of calendar work. The cache changes no result.
+  let cachedDay = Number.NaN;
+  let cachedPrices: readonly number[] = [];
   return {
     id: spec.id,
     name: spec.name,
@@ -29,9 +33,12 @@ export function makeTariff(spec: TariffSpec): Tariff {
     kind: spec.kind,
     co2KgPerKwh: spec.co2KgPerKwh,
     buyPrice(t: number): number {
-      const local = jstTime(t);
-      const prices = byMonth[local.month - 1]!;
-      return prices[dayType(t, extraHolidays)][Math.floor(local.minuteOfDay / 30)]!;
+      const day = startOfJstDay(t);
+      if (day !== cachedDay) {
+        cachedPrices = byMonth[jstTime(t).month - 1]![dayType(t, extraHolidays)];
+        cachedDay = day;
+      }
+      return cachedPrices[Math.floor((t - day) / HALF_HOUR_MS)]!;
     },
     sellPrice: () => spec.sellYenPerKwh,
   };

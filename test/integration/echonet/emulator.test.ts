@@ -6,7 +6,8 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLink, NETNS_SKIP_REASON, type Link } from '../../helpers/netns.js';
+import { fileURLToPath } from 'node:url';
+import { createLink, execIn, NETNS_SKIP_REASON, type Link } from '../../helpers/netns.js';
 import { addAddress } from '../../helpers/netns-address.js';
 import { EmulatorProcess } from '../../helpers/emulator-process.js';
 import { UdpProbe } from '../../helpers/udp-probe.js';
@@ -17,6 +18,7 @@ import type { TransportStats } from '../../../src/echonet/transport.js';
 import { encodeFrame, ESV } from '../../../src/echonet/frame.js';
 import { toHex } from '../../../src/util/hex.js';
 
+const ONE_SHOT = fileURLToPath(new URL('../../helpers/one-shot-main.ts', import.meta.url));
 const HEATER = 0x026b01;
 const SOLAR = 0x027901;
 const BATTERY = 0x027d01;
@@ -67,7 +69,7 @@ describe('our controller with our emulator over real UDP', { skip: NETNS_SKIP_RE
     assert.match(heater.identity, /^fe[0-9a-f]{32}\/026b01$/, 'identity from the object 83');
     assert.ok(heater.maker !== undefined);
     assert.ok(heater.setMap?.includes(0xb0) && heater.setMap.includes(0xc0), `set map ${JSON.stringify(heater.setMap)}`);
-    assert.ok(!heater.setMap.includes(0xe1), 'measured remaining water is not settable');
+    assert.ok(!heater.setMap!.includes(0xe1), 'measured remaining water is not settable');
     assert.ok(heater.getMap?.includes(0xe1));
     assert.equal(heater.online, true);
     assert.equal(agent.events.filter((e) => e.event === 'device-added').length, 3);
@@ -194,5 +196,30 @@ describe('our controller with our emulator over real UDP', { skip: NETNS_SKIP_RE
       await booted.stop();
       await agent.call('stop');
     }
+  });
+
+  test('one-shot calls for the CLI: discover, get, set (each opens and closes its own sockets)', async () => {
+    const cli = '198.18.10.5';
+    await addAddress(link.ctl.ns, link.ctl.address, cli);
+    const run = async (op: string, args: Record<string, unknown>): Promise<unknown> => {
+      const r = await execIn(link.ctl.ns, process.execPath, ['--import', 'tsx', ONE_SHOT, op, JSON.stringify({ interface: cli, ...args })]);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!);
+    };
+    const found = (await run('discover', { timeoutMs: 1000 })) as { address: string; eoj: string; class: string; identity: string; maker: string; online: boolean }[];
+    const heater = found.find((d) => d.eoj === '026b01');
+    assert.ok(heater, JSON.stringify(found));
+    assert.equal(heater.address, dev);
+    assert.match(heater.class, /water heater/i);
+    assert.match(heater.maker, /^[0-9a-f]{6}$/);
+    assert.equal(heater.online, true);
+    const read = (await run('get', { host: dev, eoj: HEATER, epcs: [0x80, 0xc0] })) as Read;
+    assert.equal(read.esv, ESV.Get_Res);
+    assert.deepEqual(await run('set', { host: dev, eoj: HEATER, epc: 0xc0, edt: '42' }), { ok: true, confirmed: true });
+    assert.deepEqual(await run('set', { host: dev, eoj: HEATER, epc: 0xe1, edt: '0001' }), {
+      ok: false,
+      reason: 'not-settable',
+      message: 'property 0xe1 of object 026b01 at 198.18.10.2 cannot be changed over the network on this model (it is not in the device\'s list of settable properties)',
+    });
   });
 });

@@ -117,6 +117,16 @@ describe('our controller with echonet-lite (npm) devices', { skip: NETNS_SKIP_RE
     assert.deepEqual(data.properties, [{ epc: 0xb0, edt: '42' }]);
   });
 
+  test('an INFC from the package is reported and acknowledged with INFC_Res', async () => {
+    const ack = device.nextLine((l) => l.startsWith('{"ack"'), 5000);
+    device.child.stdin!.write(`${JSON.stringify({ cmd: 'infc', to: link.ctl.address, eoj: '026b01', epc: 'b0', edt: '41' })}\n`);
+    const event = await agent.waitForEvent((e) => e.event === 'notification' && (e.data as { esv: number }).esv === ESV.INFC, 5000);
+    const data = event.data as { tid: number; properties: { epc: number; edt: string }[] };
+    assert.deepEqual(data.properties, [{ epc: 0xb0, edt: '41' }]);
+    const answer = JSON.parse(await ack) as { ack: { tid: string; seoj: string; deoj: string; epcs: string[] } };
+    assert.deepEqual(answer.ack, { tid: data.tid.toString(16).padStart(4, '0'), seoj: '05ff01', deoj: '026b01', epcs: ['b0'] });
+  });
+
   test('a device that comes back with a new IP address keeps its identity', async () => {
     const before = (await agent.call<DeviceInfo[]>('devices')).find((d) => d.eoj === HEATER)!;
     const oldAddress = deviceAddress;

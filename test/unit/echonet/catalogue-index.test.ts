@@ -170,6 +170,8 @@ const REFUSED_VALUES: [number, number, PropertyValue][] = [
   [0x0288, 0xe1, 0.5],
   [0x0288, 0xe2, { day: 0, values: Array<number>(47).fill(0) }],
   [0x0288, 0xea, { time: '2026-11-26T10:30', value: 1 }],
+  [0x0288, 0xea, { time: '2026-11-26T10:30:00' }],
+  [0x0288, 0xec, { time: '2026-11-26T10:30', values: [{ bought: 1 }] }],
   [0x0288, 0xec, { time: '2026-11-26T10:30', values: Array(13).fill({ bought: 0, sold: 0 }) }],
   [0x0288, 0xed, { time: '2026-11-26T10:30', slots: 13 }],
   [0x0279, 0xe1, 0.0001],

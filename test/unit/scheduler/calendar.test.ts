@@ -90,3 +90,12 @@ test('parseDateKey rejects impossible dates', () => {
   assert.equal(parseDateKey('2025-2-1'), undefined);
   assert.deepEqual(parseDateKey('2024-02-29'), { year: 2024, month: 2, day: 29 });
 });
+
+test('the integer date arithmetic agrees with Date across 1900-2150', () => {
+  for (let t = Date.UTC(1900, 0, 1); t < Date.UTC(2150, 0, 1); t += 7 * 3_600_000 * 24 + 3_599_999) {
+    const d = new Date(t + 9 * 3_600_000);
+    const j = jstTime(t);
+    assert.deepEqual([j.year, j.month, j.day, j.weekday], [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCDay()]);
+    assert.equal(jstMidnight(j), Date.UTC(j.year, j.month - 1, j.day) - 9 * 3_600_000);
+  }
+});

@@ -154,3 +154,55 @@ test('an empty sink is filled from today\'s midnight on the first join', async (
   client.stop();
   await session.stop();
 });
+
+/** A started client over a fake dongle and meter, for the catch-up rules below. */
+async function startClient(now: number, history: Map<number, { bought: number[]; sold: number[] }>, sink: MemoryHalfHourSink) {
+  const clock = new ManualClock(now);
+  const dongle = new FakeDongle();
+  const meter = new FakeMeter();
+  meter.edts.set(0xe1, u8(0x00));
+  meter.edts.set(0xd7, u8(8));
+  for (const [day, values] of history) meter.history.set(day, values);
+  dongle.script.meter = meter.play;
+  const pan = { channel: METER_PAN.channel, channelPage: 9, panId: METER_PAN.panId, addr: METER_PAN.addr, ipv6: METER_IPV6 };
+  const warnings: string[] = [];
+  const log = { ...silentLogger, warn: (m: string) => warnings.push(m) };
+  const session = new BrouteSession({ id: 'X'.repeat(32), password: 'PASSWORD1234', openPort: dongle.openPort, openLink: dongle.openLink, panCache: new MemoryPanCache(pan), clock, log });
+  const client = new SmartMeterClient({ session, clock, log, sink });
+  session.start();
+  client.start();
+  await advance(clock, 1_000);
+  return { clock, meter, warnings, stop: async () => (client.stop(), await session.stop()) };
+}
+
+test('a restart mends a gap of today that lies behind the last slot (a crash after an INF)', async () => {
+  const sink = new MemoryHalfHourSink();
+  for (let slot = jst(26, 0); slot <= jst(26, 10); slot += SLOT_MS) {
+    if (slot !== jst(26, 8) && slot !== jst(26, 8, 30)) await sink.put({ slotStart: slot, boughtKwh: 1, soldKwh: 0, source: 'inf' });
+  }
+  const today = Array.from({ length: 48 }, (_, i) => (i <= 20 ? 500 + i : NO_DATA_U32));
+  const t = await startClient(jst(26, 10, 10), new Map([[0, { bought: today, sold: today }]]), sink);
+  assert.deepEqual(
+    sink.records().filter((r) => r.source === 'backfill').map((r) => [r.slotStart, r.boughtKwh]),
+    [
+      [jst(26, 8), 516],
+      [jst(26, 8, 30), 517],
+    ],
+  );
+  await t.stop();
+});
+
+test('a slot the meter itself lacks is given up after an hour, once, not fetched forever', async () => {
+  const sink = new MemoryHalfHourSink();
+  await sink.put({ slotStart: jst(26, 7), boughtKwh: 1, soldKwh: 0, source: 'inf' });
+  // the meter lost 08:00 (its own outage); everything else up to 10:00 is there
+  const today = Array.from({ length: 48 }, (_, i) => (i <= 20 && i !== 16 ? 500 + i : NO_DATA_U32));
+  const t = await startClient(jst(26, 10, 10), new Map([[0, { bought: today, sold: today }]]), sink);
+  assert.equal(await sink.has(jst(26, 8)), false);
+  assert.equal(await sink.has(jst(26, 10)), true);
+  assert.equal(t.warnings.filter((w) => w.includes('no data for 1 half-hour(s) from 2026-11-26T08:00:00+09:00')).length, 1);
+  const fetches = t.meter.requests.filter((r) => r.esv === ESV.SetC).length;
+  await advance(t.clock, 30 * 60_000, 10_000); // the next catch-up (10:35)
+  assert.equal(t.meter.requests.filter((r) => r.esv === ESV.SetC).length, fetches, 'no further day reads for the lost slot');
+  await t.stop();
+});

@@ -1,0 +1,81 @@
+/**
+ * Builds the home from its settings: the ECHONET Lite transport, controller and discovery on the LAN,
+ * and the B-route meter on the Wi-SUN dongle, each only when configured. Never throws for a missing
+ * device: a LAN socket that cannot open is the one failure reported (the homeowner must fix the address).
+ */
+import { EchonetController } from '../echonet/controller.js';
+import { DeviceDiscovery } from '../echonet/discovery.js';
+import { UdpTransport } from '../echonet/transport.js';
+import type { Clock } from '../util/clock.js';
+import { prefixLogger, type Logger } from '../util/log.js';
+import { startBrouteMeter, type BrouteMeter } from '../wisun/index.js';
+import { EchonetSource } from './echonet-source.js';
+import { Home } from './home.js';
+import { MeterSource } from './meter-source.js';
+import { DeviceStore } from './store.js';
+
+export interface HomeSettings {
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly echonet?: {
+    /** Local IPv4 address to use; all interfaces when absent. */
+    readonly interface?: string;
+    readonly hosts: readonly string[];
+    readonly pollMs: number;
+    readonly discoveryEveryMs: number;
+  };
+  readonly meter?: {
+    readonly port: string;
+    readonly id: string;
+    readonly password: string;
+    /** Where the B-route PAN is cached between restarts. */
+    readonly cacheDir: string;
+    readonly pollMs: number;
+  };
+}
+
+/** How many meter polls may pass without a reading before the meter shows "No Response". */
+const METER_MISSED_POLLS = 3;
+
+export async function openHome(settings: HomeSettings): Promise<Home> {
+  const { clock, log } = settings;
+  const store = new DeviceStore();
+  let transport: UdpTransport | undefined;
+  let controller: EchonetController | undefined;
+  let echonet: EchonetSource | undefined;
+  if (settings.echonet) {
+    const lanLog = prefixLogger(log, 'ECHONET');
+    transport = await UdpTransport.open({ address: settings.echonet.interface, log: lanLog });
+    controller = new EchonetController({ transport, clock, log: lanLog });
+    const discovery = new DeviceDiscovery({ controller, clock, log: lanLog, intervalMs: settings.echonet.discoveryEveryMs });
+    echonet = new EchonetSource({
+      controller,
+      discovery,
+      store,
+      clock,
+      log: lanLog,
+      pollMs: settings.echonet.pollMs,
+      hosts: settings.echonet.hosts,
+      hostsEveryMs: settings.echonet.discoveryEveryMs,
+    });
+  }
+  let broute: BrouteMeter | undefined;
+  let meter: MeterSource | undefined;
+  if (settings.meter) {
+    const meterLog = prefixLogger(log, 'B-route');
+    const m = settings.meter;
+    broute = startBrouteMeter({ port: m.port, id: m.id, password: m.password, cacheDir: m.cacheDir, log: meterLog, clock, pollIntervalMs: m.pollMs });
+    meter = new MeterSource({ feed: broute.meter, store, clock, log: meterLog, staleAfterMs: METER_MISSED_POLLS * m.pollMs + m.pollMs });
+  }
+  const home = new Home({
+    store,
+    echonet,
+    meter,
+    close: async () => {
+      controller?.close();
+      await Promise.all([transport?.close(), broute?.stop()]);
+    },
+  });
+  home.start();
+  return home;
+}
