@@ -14,6 +14,8 @@ import { solveLp, type Solution } from './solver.js';
 import type { PlanSettings } from './types.js';
 
 const THRESHOLDS = [0.5, 0.15];
+/** Rounding that costs less than this over the relaxation is accepted without a second try, yen. */
+const GOOD_ENOUGH_YEN = 10;
 
 /** Rounds one device's relaxed on/off sequence, keeping minimum on and off times from its current state. */
 export function roundSequence(
@@ -59,6 +61,7 @@ export function relaxAndFix(highs: Highs, model: LpText, devices: readonly Switc
     }
     const solution = solveLp(highs, model.text({ relax: true, fixed }), settings.timeLimitS, settings.mipGap);
     if (solution && (!best || solution.objective < best.objective - 1e-6)) best = { solution, objective: solution.objective };
+    if (best && best.objective - relaxed.objective < GOOD_ENOUGH_YEN) break;
   }
   return best?.solution;
 }
