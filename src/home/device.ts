@@ -2,7 +2,7 @@
 import type { Eoj } from '../echonet/frame.js';
 import type { Command } from './commands.js';
 import type { DeviceKind } from './kinds.js';
-import type { Readings } from './readings.js';
+import type { ReadingValues, Readings } from './readings.js';
 
 export interface HomeDevice {
   /** Stable across restarts and address changes; accessories derive their UUIDs from it. */
@@ -18,6 +18,8 @@ export interface HomeDevice {
   /** False when it stopped answering: consumers must show "no response", not the last values. */
   readonly online: boolean;
   readonly readings: Readings;
+  /** The readings this device can give (from its Get map): consumers show only these. */
+  readonly offers: ReadonlySet<keyof ReadingValues>;
   /** The commands this device's Set map allows. */
   readonly commands: ReadonlySet<Command>;
 }

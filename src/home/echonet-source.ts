@@ -17,7 +17,7 @@ import { prefixLogger, type Logger } from '../util/log.js';
 import { COMMANDS, commandsFor, type Command } from './commands.js';
 import { HomeError } from './errors.js';
 import { kindOfClass } from './kinds.js';
-import { contextFrom, pollEpcs, readingsFrom } from './readings.js';
+import { contextFrom, offeredReadings, pollEpcs, readingsFrom } from './readings.js';
 import type { DeviceStore } from './store.js';
 
 /** D5, the instance list a node announces; asked of configured hosts that multicast may not reach. */
@@ -113,6 +113,7 @@ export class EchonetSource {
       classCode: info.classCode,
       maker: info.maker,
       online: true,
+      offers: offeredReadings(info.classCode, info.getMap),
       commands: commandsFor(kind, info.setMap),
     });
     this.pollSoon(tracked);

@@ -6,13 +6,15 @@
 import type { MeterReading } from '../wisun/index.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import type { ReadingUpdate } from './readings.js';
+import type { ReadingUpdate, ReadingValues } from './readings.js';
 import type { DeviceStore } from './store.js';
 
 /** One B-route meter per installation (one dongle, one contract), so a fixed identity is stable. */
 export const BROUTE_METER_IDENTITY = 'b-route-meter';
 
 /** What this needs of the wisun SmartMeterClient: its reading events. */
+const METER_READINGS: ReadonlySet<keyof ReadingValues> = new Set(['powerW', 'boughtKwh', 'soldKwh']);
+
 export interface MeterFeed {
   on(event: 'reading', listener: (reading: MeterReading) => void): unknown;
   off(event: 'reading', listener: (reading: MeterReading) => void): unknown;
@@ -45,7 +47,7 @@ export class MeterSource {
   private reading(r: MeterReading): void {
     const { store, clock } = this.options;
     if (!store.get(BROUTE_METER_IDENTITY)) {
-      store.put({ identity: BROUTE_METER_IDENTITY, kind: 'meter', source: 'broute', online: true, commands: new Set() });
+      store.put({ identity: BROUTE_METER_IDENTITY, kind: 'meter', source: 'broute', online: true, offers: METER_READINGS, commands: new Set() });
     }
     const update: ReadingUpdate = {};
     if (r.powerW !== null) update.powerW = r.powerW;

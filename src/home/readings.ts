@@ -115,6 +115,12 @@ export function pollEpcs(classCode: number, getMap: readonly number[] | undefine
   return getMap ? wanted.filter((epc) => getMap.includes(epc)) : wanted;
 }
 
+/** The readings a device of this class can give, from its Get map (all mapped ones when it has none). */
+export function offeredReadings(classCode: number, getMap: readonly number[] | undefined): Set<keyof ReadingValues> {
+  const epcs = pollEpcs(classCode, getMap);
+  return new Set((MAPPINGS.get(classCode) ?? []).filter((m) => epcs.includes(m.epc)).map((m) => m.key));
+}
+
 /** The readings in a set of properties (a Get answer or an INF); properties not modelled are ignored. */
 export function readingsFrom(classCode: number, properties: readonly Property[], context?: DecodeContext): ReadingUpdate {
   const all: Map<number, Uint8Array> = new Map(context);

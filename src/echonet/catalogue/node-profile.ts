@@ -1,5 +1,6 @@
 /** Node profile 0x0EF0: what a node is and which objects it holds (D5/D6 drive discovery). */
 import { concat, u8 } from '../edt.js';
+import { fromHex, toHex } from '../../util/hex.js';
 import { define, enumProperty, enumTable, fail, intProperty, isRecord, ok, okEdt, wrongLength } from './codecs.js';
 import {
   byEpc,
@@ -12,7 +13,6 @@ import {
   propertyMaps,
 } from './super-class.js';
 import type { ClassDef, PropertyDef, PropertyMeta, PropertyValue } from './types.js';
-import { toHex, fromHex } from '../../util/hex.js';
 
 /**
  * D5/D6 (3-byte EOJs) and D7 (2-byte class codes): a count byte then the codes -> lowercase hex strings.

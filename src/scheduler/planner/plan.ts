@@ -7,7 +7,8 @@
 import type { Highs } from 'highs';
 import { buildModel, staySlots, storedValues, switchedDevices } from './model.js';
 import { relaxAndFix } from './relax-and-fix.js';
-import { batteryReason, chargeReason, heatReason, idleChargeReason, idleHeatReason, clock, kwh, surplusOf } from './reasons.js';
+import { clock, kwh } from '../explain.js';
+import { batteryReason, chargeReason, heatReason, idleChargeReason, idleHeatReason, surplusOf } from './reasons.js';
 import { loadSolver, solveLp, type Solution } from './solver.js';
 import {
   DEFAULT_PLAN_SETTINGS,

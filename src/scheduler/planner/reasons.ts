@@ -2,17 +2,8 @@
  * Why each decision was taken, in words a homeowner can check against the numbers: the forecast surplus,
  * the price now, the cheapest price and the deadline that drove it. Codes are stable for UIs and tests.
  */
-import { jstTime } from '../calendar.js';
+import { clock, kwh, yen } from '../explain.js';
 import type { Reason, Slot } from './types.js';
-
-export const yen = (x: number): string => `${x.toFixed(2)} yen/kWh`;
-export const kwh = (x: number): string => `${x.toFixed(1)} kWh`;
-
-/** Local 'HH:MM' of an instant. */
-export function clock(t: number): string {
-  const m = Math.round(jstTime(t).minuteOfDay);
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-}
 
 export const surplusOf = (s: Slot): number => Math.max(0, s.pvKwh - s.loadKwh);
 

@@ -33,12 +33,11 @@ export function constant(value: PropertyValue, announce = false): EmulatedProper
 }
 
 /** A value a controller may set to anything the catalogue can decode, e.g. the installation location. */
-export function stored(initial: PropertyValue, accept: (value: PropertyValue) => boolean = () => true): EmulatedProperty {
+export function stored(initial: PropertyValue): EmulatedProperty {
   let value = initial;
   return {
     get: () => value,
     set(v) {
-      if (!accept(v)) return false;
       value = v;
       return true;
     },

@@ -57,6 +57,19 @@ test('node profile: identity unique per object, lists and counts of what the nod
   assert.ok(ids.every((id) => typeof id === 'string' && id.length === 34 && id.startsWith('feffffff')));
 });
 
+test('every object answers a Get of its whole Get map (each value encodes through the catalogue)', () => {
+  for (const evDischarges of [true, false]) {
+    const kinds: DeviceKind[] = ['meter', 'solar', 'water-heater', evDischarges ? 'ev-charger' : 'ev-charger-only', 'battery'];
+    const { node, ask } = setup(kinds, evDischarges);
+    for (const object of node.objects) {
+      const getMap = value(ask(object.eoj, ESV.Get, get(0x9f))[0]!, object.eoj >> 8, 0x9f) as number[];
+      assert.deepEqual(getMap, [...object.properties.keys()].sort((a, b) => a - b));
+      const [all] = ask(object.eoj, ESV.Get, get(...getMap));
+      assert.equal(all!.esv, ESV.Get_Res, `${object.eoj.toString(16)}: ${JSON.stringify(pairs(all!.properties))}`);
+    }
+  }
+});
+
 test('SetGet: refused sets and failed gets make a SetGet_SNA with both blocks', () => {
   const { ask } = setup();
   const [answer] = ask(0x027d01, ESV.SetGet, [prop(0xda, '42'), prop(0xe4, '10')], NO_FAULTS, get(0xda, 0xf0));
