@@ -11,7 +11,7 @@
  */
 import { jstTime } from '../calendar.js';
 import type { DailyWeather, WarningLevel, WarningStatus, WeatherClass, WeatherWarning } from './types.js';
-import { isRecord } from '../json.js';
+import { isRecord } from '../../util/json.js';
 
 const BASE = 'https://www.jma.go.jp/bosai';
 

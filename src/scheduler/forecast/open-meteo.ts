@@ -8,7 +8,7 @@
  * -90 = east, 90 = west; global_tilted_irradiance can come back slightly negative (clamped here).
  */
 import type { PvSlot } from './types.js';
-import { isRecord } from '../json.js';
+import { isRecord } from '../../util/json.js';
 import { HALF_HOUR_MS } from '../calendar.js';
 
 const HOUR_MS = 3_600_000;

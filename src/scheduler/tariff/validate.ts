@@ -6,7 +6,7 @@
 import { bandSlots, clockOfSlot, monthsOf, SLOTS_PER_DAY, slotOfClock } from './bands.js';
 import { TARIFF_PRESETS } from './presets.js';
 import type { BandSpec, TariffKind, TariffSpec } from './types.js';
-import { isRecord } from '../json.js';
+import { isRecord } from '../../util/json.js';
 
 const KINDS: readonly TariffKind[] = ['time-of-use', 'seasonal', 'flat'];
 

@@ -134,9 +134,10 @@ for (const family of ['single-hop', 'dual-stack'] as const) {
         const first = await rig.drive(meterRead(rig.config()));
         const scans = rig.sim.counters.scans;
         assert.ok(scans >= 1);
+        // the home moved on by a few simulated seconds since the meter answered: one 0.1 kWh step at most
         const m = rig.home.meter();
-        assert.equal(first.bought_kwh, asMeterKwh(m.boughtKwh));
-        assert.equal(first.sold_kwh, asMeterKwh(m.soldKwh));
+        assert.ok(Math.abs(first.bought_kwh! - asMeterKwh(m.boughtKwh)) <= 0.1 + 1e-9, `${first.bought_kwh} vs ${m.boughtKwh}`);
+        assert.ok(Math.abs(first.sold_kwh! - asMeterKwh(m.soldKwh)) <= 0.1 + 1e-9, `${first.sold_kwh} vs ${m.soldKwh}`);
         assert.equal(typeof first.power_w, 'number');
         assert.equal(typeof first.current_r_a, 'number');
 

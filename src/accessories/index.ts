@@ -1,0 +1,26 @@
+/** One accessory class per device kind; the platform asks here which one shows a device. */
+import type { PlatformAccessory } from 'homebridge';
+import type { DeviceKind } from '../home/index.js';
+import type { Logger } from '../util/log.js';
+import type { AccessoryContext, DeviceAccessory, StoredContext } from './base.js';
+import { BatteryAccessory } from './battery.js';
+import { EvChargerAccessory } from './ev-charger.js';
+import { GridAccessory } from './grid.js';
+import { SolarAccessory } from './solar.js';
+import { WaterHeaterAccessory } from './water-heater.js';
+
+export type { AccessoryContext, DeviceAccessory, StoredContext } from './base.js';
+export { eveCharacteristics } from './eve.js';
+export { namesFor } from './names.js';
+
+const ACCESSORIES: Readonly<Record<DeviceKind, new (ctx: AccessoryContext, accessory: PlatformAccessory<StoredContext>, log: Logger) => DeviceAccessory>> = {
+  meter: GridAccessory,
+  solar: SolarAccessory,
+  'water-heater': WaterHeaterAccessory,
+  'ev-charger': EvChargerAccessory,
+  battery: BatteryAccessory,
+};
+
+export function accessoryFor(ctx: AccessoryContext, accessory: PlatformAccessory<StoredContext>, log: Logger): DeviceAccessory {
+  return new ACCESSORIES[accessory.context.kind](ctx, accessory, log);
+}
