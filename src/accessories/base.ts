@@ -11,6 +11,7 @@ import { errorMessage, guard } from '../util/guard.js';
 import type { Logger } from '../util/log.js';
 import type { EveCharacteristics } from './eve.js';
 import type { Names } from './names.js';
+import { COMMUNICATION_FAILURE, READ_NOTIFY, READ_ONLY, READ_WRITE_NOTIFY } from './hap-values.js';
 
 export interface AccessoryContext {
   readonly api: API;
@@ -99,7 +100,7 @@ export abstract class DeviceAccessory {
 
   /** A read-only characteristic whose value comes from the model; undefined from `read` means "No Response". */
   protected bind(service: Service, type: CharacteristicType, read: Read): Characteristic {
-    if (!service.testCharacteristic(type)) service.addOptionalCharacteristic(type);
+    if (!service.characteristics.some((c) => c.UUID === type.UUID)) service.addOptionalCharacteristic(type);
     const characteristic = service.getCharacteristic(type);
     characteristic.onGet(() => {
       const device = this.ctx.home.device(this.identity);
@@ -117,9 +118,8 @@ export abstract class DeviceAccessory {
    * failure, so the Home app shows the switch flipping back instead of a lie.
    */
   protected control(service: Service, type: CharacteristicType, read: Read, writable: boolean, write: (value: CharacteristicValue) => Promise<void>): void {
-    const { Perms } = this.hap;
     const characteristic = this.bind(service, type, read);
-    characteristic.setProps({ perms: writable ? [Perms.PAIRED_READ, Perms.PAIRED_WRITE, Perms.NOTIFY] : [Perms.PAIRED_READ, Perms.NOTIFY] });
+    characteristic.setProps({ perms: writable ? READ_WRITE_NOTIFY : READ_NOTIFY });
     if (!writable) return;
     characteristic.onSet(async (value) => {
       try {
@@ -128,13 +128,13 @@ export abstract class DeviceAccessory {
         this.log.warn(`${service.displayName}: ${errorMessage(err)}`);
         // Send the device's real state back to the Home app once the failure has been answered.
         guard(this.log, 'showing the state after a failed change', Promise.resolve().then(() => this.refresh()));
-        throw new this.hap.HapStatusError(err instanceof HomeError && err.code === 'not-settable' ? this.hap.HAPStatus.READ_ONLY_CHARACTERISTIC : this.hap.HAPStatus.SERVICE_COMMUNICATION_FAILURE);
+        throw new this.hap.HapStatusError(err instanceof HomeError && err.code === 'not-settable' ? READ_ONLY : COMMUNICATION_FAILURE);
       }
     });
   }
 
   private noResponse(): Error {
-    return new this.hap.HapStatusError(this.hap.HAPStatus.SERVICE_COMMUNICATION_FAILURE);
+    return new this.hap.HapStatusError(COMMUNICATION_FAILURE);
   }
 
   /** Cached services of a device not found yet: every characteristic answers "No Response". */

@@ -4,6 +4,7 @@
  * the plugin must not import hap-nodejs itself (Homebridge 1.x and 2.x ship different ones).
  */
 import type { API, Characteristic, WithUUID } from 'homebridge';
+import { FLOAT, READ_NOTIFY } from './hap-values.js';
 
 export interface EveCharacteristics {
   readonly Consumption: WithUUID<new () => Characteristic>;
@@ -13,13 +14,12 @@ export interface EveCharacteristics {
 const EVE_UUID = (short: string): string => `E863${short}-079E-48FF-8F27-9C2605A29F52`;
 
 export function eveCharacteristics(api: API): EveCharacteristics {
-  const { Characteristic: Base, Formats, Perms } = api.hap;
-  const readOnly = [Perms.PAIRED_READ, Perms.NOTIFY];
+  const Base = api.hap.Characteristic;
 
   class Consumption extends Base {
     static readonly UUID = EVE_UUID('F10D');
     constructor() {
-      super('Consumption', Consumption.UUID, { format: Formats.FLOAT, unit: 'W', minValue: 0, maxValue: 1_000_000, minStep: 0.1, perms: readOnly });
+      super('Consumption', Consumption.UUID, { format: FLOAT, unit: 'W', minValue: 0, maxValue: 1_000_000, minStep: 0.1, perms: READ_NOTIFY });
       this.value = this.getDefaultValue();
     }
   }
@@ -28,12 +28,12 @@ export function eveCharacteristics(api: API): EveCharacteristics {
     static readonly UUID = EVE_UUID('F10C');
     constructor() {
       super('Total Consumption', TotalConsumption.UUID, {
-        format: Formats.FLOAT,
+        format: FLOAT,
         unit: 'kWh',
         minValue: 0,
         maxValue: 1_000_000_000,
         minStep: 0.001,
-        perms: readOnly,
+        perms: READ_NOTIFY,
       });
       this.value = this.getDefaultValue();
     }

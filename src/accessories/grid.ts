@@ -7,6 +7,7 @@
  */
 import type { HomeDevice } from '../home/index.js';
 import { DeviceAccessory } from './base.js';
+import { READ_NOTIFY } from './hap-values.js';
 
 export class GridAccessory extends DeviceAccessory {
   protected build(device: HomeDevice): void {
@@ -37,8 +38,7 @@ export class GridAccessory extends DeviceAccessory {
 
   /** The meter only measures: the Home app must not offer to switch the grid off. */
   private readOnly(service: ReturnType<DeviceAccessory['service']>): void {
-    const { Perms } = this.hap;
-    service.getCharacteristic(this.hap.Characteristic.On).setProps({ perms: [Perms.PAIRED_READ, Perms.NOTIFY] });
+    service.getCharacteristic(this.hap.Characteristic.On).setProps({ perms: READ_NOTIFY });
   }
 }
 

@@ -7,10 +7,11 @@ import { generationState, type HomeDevice } from '../home/index.js';
 import { MAX_LUX, MIN_LUX } from '../settings.js';
 import { DeviceAccessory } from './base.js';
 import { whenKnown } from './grid.js';
+import { READ_NOTIFY } from './hap-values.js';
 
 export class SolarAccessory extends DeviceAccessory {
   protected build(device: HomeDevice): void {
-    const { Service, Characteristic, Perms } = this.hap;
+    const { Service, Characteristic } = this.hap;
     const { names, eve, config } = this.ctx;
     const power = (d: HomeDevice): number | undefined => this.value(d, 'powerW');
     // Only solar is measured for now; an EneFarm / cogeneration unit would be the second argument.
@@ -18,7 +19,7 @@ export class SolarAccessory extends DeviceAccessory {
 
     const generation = this.service(Service.Outlet, 'generation', names.generation);
     this.bind(generation, Characteristic.On, (d) => whenKnown(power(d), generating));
-    generation.getCharacteristic(Characteristic.On).setProps({ perms: [Perms.PAIRED_READ, Perms.NOTIFY] });
+    generation.getCharacteristic(Characteristic.On).setProps({ perms: READ_NOTIFY });
     this.bind(generation, Characteristic.OutletInUse, (d) => whenKnown(power(d), generating));
     this.bind(generation, eve.Consumption, power);
     if (this.offers(device, 'generatedKwh')) this.bind(generation, eve.TotalConsumption, (d) => this.value(d, 'generatedKwh'));

@@ -3,8 +3,7 @@
  * one way back to the devices: commands go through here, are checked against what the device allows,
  * and are confirmed by reading the device back.
  */
-import type { BatteryMode } from './commands.js';
-import { BATTERY_MODES, commandValue, type Command } from './commands.js';
+import { BATTERY_MODES, commandValue, type BatteryMode, type Command } from './commands.js';
 import type { HomeDevice } from './device.js';
 import type { EchonetSource } from './echonet-source.js';
 import { HomeError } from './errors.js';
@@ -12,47 +11,56 @@ import type { MeterSource } from './meter-source.js';
 import type { PropertyValue } from '../echonet/catalogue/index.js';
 import { DeviceStore, type HomeEvents } from './store.js';
 
-export interface HomeParts {
-  readonly store: DeviceStore;
+/** The protocol side of the home, opened by start(): sources that write into the store. */
+export interface Connection {
   readonly echonet?: EchonetSource;
   readonly meter?: MeterSource;
-  /** Releases what the parts hold open (sockets, the serial port). */
+  /** Releases what the sources hold open (sockets, the serial port). */
   readonly close: () => Promise<void>;
 }
 
+export type Connect = (store: DeviceStore) => Promise<Connection>;
+
 export class Home {
+  private readonly store = new DeviceStore();
+  private connection: Connection | undefined;
   private closed = false;
 
-  constructor(private readonly parts: HomeParts) {}
+  /** Nothing is opened until start(), so a consumer can read (an empty) home and listen first. */
+  constructor(private readonly connect: Connect) {}
 
-  start(): void {
-    this.parts.echonet?.start();
-    this.parts.meter?.start();
+  /** Opens sockets and ports and starts the sources; rejects when they cannot be opened. */
+  async start(): Promise<void> {
+    const connection = await this.connect(this.store);
+    if (this.closed) return connection.close();
+    this.connection = connection;
+    connection.echonet?.start();
+    connection.meter?.start();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.parts.echonet?.stop();
-    this.parts.meter?.stop();
-    await this.parts.close();
+    this.connection?.echonet?.stop();
+    this.connection?.meter?.stop();
+    await this.connection?.close();
   }
 
   device(identity: string): HomeDevice | undefined {
-    return this.parts.store.get(identity);
+    return this.store.get(identity);
   }
 
   devices(): HomeDevice[] {
-    return this.parts.store.list();
+    return this.store.list();
   }
 
   on<E extends keyof HomeEvents>(event: E, listener: (...args: HomeEvents[E]) => void): this {
-    (this.parts.store.on as (e: E, l: (...args: HomeEvents[E]) => void) => unknown)(event, listener);
+    (this.store.on as (e: E, l: (...args: HomeEvents[E]) => void) => unknown)(event, listener);
     return this;
   }
 
   off<E extends keyof HomeEvents>(event: E, listener: (...args: HomeEvents[E]) => void): this {
-    (this.parts.store.off as (e: E, l: (...args: HomeEvents[E]) => void) => unknown)(event, listener);
+    (this.store.off as (e: E, l: (...args: HomeEvents[E]) => void) => unknown)(event, listener);
     return this;
   }
 
@@ -81,9 +89,8 @@ export class Home {
   private async write(identity: string, command: Command, value: PropertyValue): Promise<void> {
     const device = this.device(identity);
     if (!device) throw new HomeError('unknown-device', `no device ${identity} is known`);
-    if (device.source !== 'echonet' || !this.parts.echonet) {
-      throw new HomeError('not-settable', `the ${device.kind} cannot be controlled`);
-    }
-    await this.parts.echonet.write(identity, command, value);
+    const echonet = this.connection?.echonet;
+    if (device.source !== 'echonet' || !echonet) throw new HomeError('not-settable', `the ${device.kind} cannot be controlled`);
+    await echonet.write(identity, command, value);
   }
 }

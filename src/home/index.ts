@@ -1,6 +1,6 @@
 /** The home model's public face: what the platform, MQTT and the scheduler import. */
 export { Home } from './home.js';
-export { openHome, type HomeSettings } from './open.js';
+export { createHome, type HomeSettings } from './open.js';
 export { HomeError, type HomeErrorCode } from './errors.js';
 export type { HomeDevice } from './device.js';
 export type { DeviceKind } from './kinds.js';

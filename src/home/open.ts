@@ -1,7 +1,7 @@
 /**
  * Builds the home from its settings: the ECHONET Lite transport, controller and discovery on the LAN,
  * and the B-route meter on the Wi-SUN dongle, each only when configured. Never throws for a missing
- * device: a LAN socket that cannot open is the one failure reported (the homeowner must fix the address).
+ * device: a LAN socket that cannot open is the one failure start() reports (the homeowner must fix the address).
  */
 import { EchonetController } from '../echonet/controller.js';
 import { DeviceDiscovery } from '../echonet/discovery.js';
@@ -10,9 +10,9 @@ import type { Clock } from '../util/clock.js';
 import { prefixLogger, type Logger } from '../util/log.js';
 import { startBrouteMeter, type BrouteMeter } from '../wisun/index.js';
 import { EchonetSource } from './echonet-source.js';
-import { Home } from './home.js';
+import { Home, type Connection } from './home.js';
 import { MeterSource } from './meter-source.js';
-import { DeviceStore } from './store.js';
+import type { DeviceStore } from './store.js';
 
 export interface HomeSettings {
   readonly clock: Clock;
@@ -37,9 +37,13 @@ export interface HomeSettings {
 /** How many meter polls may pass without a reading before the meter shows "No Response". */
 const METER_MISSED_POLLS = 3;
 
-export async function openHome(settings: HomeSettings): Promise<Home> {
+/** The home for these settings; call start() to open the LAN socket and the dongle. */
+export function createHome(settings: HomeSettings): Home {
+  return new Home((store) => connect(settings, store));
+}
+
+async function connect(settings: HomeSettings, store: DeviceStore): Promise<Connection> {
   const { clock, log } = settings;
-  const store = new DeviceStore();
   let transport: UdpTransport | undefined;
   let controller: EchonetController | undefined;
   let echonet: EchonetSource | undefined;
@@ -67,15 +71,12 @@ export async function openHome(settings: HomeSettings): Promise<Home> {
     broute = startBrouteMeter({ port: m.port, id: m.id, password: m.password, cacheDir: m.cacheDir, log: meterLog, clock, pollIntervalMs: m.pollMs });
     meter = new MeterSource({ feed: broute.meter, store, clock, log: meterLog, staleAfterMs: METER_MISSED_POLLS * m.pollMs + m.pollMs });
   }
-  const home = new Home({
-    store,
+  return {
     echonet,
     meter,
     close: async () => {
       controller?.close();
       await Promise.all([transport?.close(), broute?.stop()]);
     },
-  });
-  home.start();
-  return home;
+  };
 }

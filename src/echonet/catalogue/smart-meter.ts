@@ -3,6 +3,7 @@
  * Energy EPCs scale with the unit E1 and coefficient D3 from the DecodeContext (see energy.ts).
  */
 import { concat, u8 } from '../edt.js';
+import { readDateTime, writeDateTime } from './calendar.js';
 import {
   define,
   encodeInt,
@@ -13,9 +14,7 @@ import {
   isRecord,
   ok,
   okEdt,
-  readDateTime,
   wrongLength,
-  writeDateTime,
   PHASE_CURRENT,
   SIGNED_POWER,
 } from './codecs.js';

@@ -3,11 +3,10 @@
  * Identification (83, 8A, 8C, 8D, 8E) and the property maps are shared with the node profile too.
  */
 import { u8 } from '../edt.js';
+import { clockProperty, dateProperty } from './calendar.js';
 import {
   asciiProperty,
-  clockProperty,
   CUMULATIVE_KWH,
-  dateProperty,
   define,
   enumCode,
   enumName,

@@ -4,7 +4,7 @@
  * mains is cold) and the car's week (weekday commute, a holiday outing on about half the holidays).
  */
 import { hashUnit } from '../../sim/noise.js';
-import { dayType, jstTime } from '../calendar.js';
+import { dayType, jstTime, DAY_MS } from '../calendar.js';
 import { tankKwh, type EcoCuteConfig, type EvConfig } from './config.js';
 
 // [from hour, to hour, share of the day's hot water]
@@ -25,8 +25,8 @@ export function hotWaterDrawKwh(t: number, e: EcoCuteConfig, seed: number): numb
   const hour = local.minuteOfDay / 60;
   const band = DRAW_PROFILE.find(([from, to]) => hour >= from && hour < to);
   if (!band) return 0;
-  const dayIndex = Math.floor((t + 9 * 3_600_000) / 86_400_000);
-  const dayOfYear = (Date.UTC(local.year, local.month - 1, local.day) - Date.UTC(local.year, 0, 1)) / 86_400_000;
+  const dayIndex = Math.floor((t + 9 * 3_600_000) / DAY_MS);
+  const dayOfYear = (Date.UTC(local.year, local.month - 1, local.day) - Date.UTC(local.year, 0, 1)) / DAY_MS;
   // colder mains in winter: about +25 % heat for the same showers in January, -25 % in July
   const season = 1 + 0.25 * Math.cos((2 * Math.PI * (dayOfYear - 20)) / 365);
   const day = (0.85 + 0.3 * hashUnit(seed, STREAM_DRAW, dayIndex)) * (dayType(t) === 'holiday' ? 1.1 : 1);
@@ -46,7 +46,7 @@ export function carWeek(starts: readonly number[], ev: EvConfig, seed: number): 
   const home = starts.map((t) => {
     const local = jstTime(t);
     const hour = local.minuteOfDay / 60;
-    const dayIndex = Math.floor((t + 9 * 3_600_000) / 86_400_000);
+    const dayIndex = Math.floor((t + 9 * 3_600_000) / DAY_MS);
     if (dayType(t) === 'weekday') {
       // leaves within half an hour of the usual time, so departures are not all on the same slot
       const leave = ev.leaveHour + (hashUnit(seed, STREAM_LEAVE, dayIndex) < 0.5 ? 0 : 0.5);
@@ -57,7 +57,7 @@ export function carWeek(starts: readonly number[], ev: EvConfig, seed: number): 
   });
   const tripKwh = starts.map((t, i) => {
     if (i === 0 || !home[i] || home[i - 1]) return 0;
-    const dayIndex = Math.floor((t + 9 * 3_600_000) / 86_400_000);
+    const dayIndex = Math.floor((t + 9 * 3_600_000) / DAY_MS);
     const km = ev.commuteKm * (dayType(t) === 'weekday' ? 1 : 0.6) * (0.7 + 0.6 * hashUnit(seed, STREAM_TRIP, dayIndex));
     return km * ev.kwhPerKm;
   });

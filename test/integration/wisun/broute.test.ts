@@ -74,6 +74,7 @@ class Rig {
       clock: this.clock,
       log: this.log,
       lister: this.lister,
+      requestTimeoutMs: 60_000,
       session: {
         openLink: (stream, o) => openSkstack(stream, { ...o, commandTimeoutMs: 60_000, joinTimeoutMs: 120_000 }),
         backoff: { initialMs: 5_000, maxMs: 60_000 },
@@ -244,6 +245,13 @@ for (const family of ['single-hop', 'dual-stack'] as const) {
         }
         const cut = records.filter((r) => r.slotStart > START && r.slotStart <= START + 2 * 3_600_000);
         assert.deepEqual(cut.map((r) => r.source), ['backfill', 'backfill', 'backfill', 'backfill'], 'the cut was back-filled');
+
+        // back to normal: the next half-hour comes as an INFC, which is stored and acknowledged
+        rig.sim.setFaults({ infc: true });
+        const next = upTo + SLOT_MS;
+        await rig.until(async () => await sink.has(next), next - rig.clock.now() + 60_000, 'the INFC of the next half-hour', 500);
+        assert.equal(sink.records().at(-1)!.source, 'inf');
+        await rig.until(() => rig.sim.counters.infcAcks >= 1, 10_000, 'the INFC_Res');
         rig.assertNoSecretsLogged();
       } finally {
         await running.stop();

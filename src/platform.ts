@@ -1,0 +1,143 @@
+/**
+ * The Homebridge platform, kept thin: config -> home model -> one accessory per device.
+ *
+ * configureAccessory only stores what Homebridge restored from its cache. On didFinishLaunching the cached
+ * accessories get their handlers at once (answering "No Response" until their device is found), the home
+ * is started, and each device found is matched to its accessory by a UUID derived from the device's
+ * stable identity, or gets a new one. Accessories of hidden devices are removed at once; those whose
+ * device is not found within a grace period are removed then. Nothing here throws into Homebridge:
+ * every failure is logged with what to do about it.
+ */
+import type { API, DynamicPlatformPlugin, Logging, PlatformAccessory, PlatformConfig } from 'homebridge';
+import { accessoryFor, eveCharacteristics, namesFor, type AccessoryContext, type DeviceAccessory, type StoredContext } from './accessories/index.js';
+import { overrideFor, parseConfig, type HemsConfig } from './config.js';
+import { createHome, type Home, type HomeDevice } from './home/index.js';
+import { PLATFORM_NAME, PLUGIN_NAME, DISCOVERY_INTERVAL_MS, STALE_ACCESSORY_GRACE_MS } from './settings.js';
+import { systemClock } from './util/clock.js';
+import { errorMessage, guard } from './util/guard.js';
+import { prefixLogger, redactingLogger, type Logger } from './util/log.js';
+
+export class EchonetHemsPlatform implements DynamicPlatformPlugin {
+  private readonly cached = new Map<string, PlatformAccessory<StoredContext>>();
+  private readonly shown = new Map<string, DeviceAccessory>();
+  private readonly log: Logger;
+  private home: Home | undefined;
+  private staleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    logging: Logging,
+    rawConfig: PlatformConfig,
+    private readonly api: API,
+  ) {
+    const secrets = (): string[] => {
+      const meter = rawConfig.meter as { brouteId?: unknown; broutePassword?: unknown } | undefined;
+      return [meter?.brouteId, meter?.broutePassword].filter((s): s is string => typeof s === 'string');
+    };
+    this.log = redactingLogger(logging, secrets);
+    const parsed = parseConfig(rawConfig);
+    if (!parsed.ok) {
+      if (parsed.unconfigured) this.log.info(`idle, ${parsed.errors.join('; ')}`);
+      else for (const e of parsed.errors) this.log.error(`settings: ${e}; the plugin stays idle until this is fixed`);
+      return;
+    }
+    for (const w of parsed.warnings) this.log.warn(`settings: ${w}`);
+    const config = parsed.config;
+    api.on('didFinishLaunching', () => guard(this.log, 'starting the home', this.start(config)));
+    api.on('shutdown', () => guard(this.log, 'stopping the home', this.stop()));
+  }
+
+  /** Homebridge hands over each cached accessory before didFinishLaunching; it is only remembered here. */
+  configureAccessory(accessory: PlatformAccessory): void {
+    this.cached.set(accessory.UUID, accessory as PlatformAccessory<StoredContext>);
+  }
+
+  private async start(config: HemsConfig): Promise<void> {
+    const home = createHome({
+      clock: systemClock,
+      log: this.log,
+      ...(config.echonet && {
+        echonet: {
+          ...(config.echonet.interface === undefined ? {} : { interface: config.echonet.interface }),
+          hosts: config.echonet.hosts,
+          pollMs: config.echonet.pollSeconds * 1000,
+          discoveryEveryMs: DISCOVERY_INTERVAL_MS,
+        },
+      }),
+      ...(config.meter && {
+        meter: {
+          port: config.meter.serialPort,
+          id: config.meter.brouteId,
+          password: config.meter.broutePassword,
+          cacheDir: this.api.user.storagePath(),
+          pollMs: config.meter.pollSeconds * 1000,
+        },
+      }),
+    });
+    this.home = home;
+    const ctx: AccessoryContext = { api: this.api, home, config, eve: eveCharacteristics(this.api), names: namesFor(config.language) };
+    for (const accessory of this.cached.values()) this.restore(ctx, accessory);
+    home.on('device-added', (device) => this.found(ctx, device));
+    home.on('device-changed', (device) => this.shown.get(device.identity)?.refresh());
+    this.staleTimer = setTimeout(() => this.removeStale(), STALE_ACCESSORY_GRACE_MS);
+    this.staleTimer.unref();
+    try {
+      await home.start();
+    } catch (err) {
+      this.log.error(`cannot start: ${errorMessage(err)}. Accessories show "No Response" until this is fixed and Homebridge restarted.`);
+    }
+  }
+
+  private async stop(): Promise<void> {
+    clearTimeout(this.staleTimer);
+    await this.home?.close();
+  }
+
+  /** A cached accessory: hidden ones go, the rest answer "No Response" until their device is found. */
+  private restore(ctx: AccessoryContext, accessory: PlatformAccessory<StoredContext>): void {
+    const { identity, kind } = accessory.context;
+    if (typeof identity !== 'string' || overrideFor(ctx.config, identity, kind)?.hide) {
+      this.unregister(accessory, identity === undefined ? 'it has no device identity' : 'it is hidden in the settings');
+      return;
+    }
+    const shown = accessoryFor(ctx, accessory, prefixLogger(this.log, accessory.displayName));
+    shown.configure(undefined);
+    this.shown.set(identity, shown);
+  }
+
+  private found(ctx: AccessoryContext, device: HomeDevice): void {
+    const override = overrideFor(ctx.config, device.identity, device.kind);
+    if (override?.hide) {
+      this.log.info(`${ctx.names.kind[device.kind]} ${device.identity} is hidden in the settings`);
+      return;
+    }
+    let shown = this.shown.get(device.identity);
+    if (!shown) {
+      const uuid = this.api.hap.uuid.generate(device.identity);
+      const name = override?.name ?? ctx.names.kind[device.kind];
+      const accessory = new this.api.platformAccessory<StoredContext>(name, uuid);
+      accessory.context = { identity: device.identity, kind: device.kind };
+      shown = accessoryFor(ctx, accessory, prefixLogger(this.log, name));
+      this.shown.set(device.identity, shown);
+      shown.configure(device);
+      this.api.registerPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, [accessory]);
+      this.log.info(`added "${name}" (device id ${device.identity}; use it in the settings to rename or hide it)`);
+      return;
+    }
+    shown.configure(device);
+    this.api.updatePlatformAccessories([shown.accessory]);
+  }
+
+  /** Cached accessories whose device has not been found during the grace period. */
+  private removeStale(): void {
+    for (const [identity, shown] of this.shown) {
+      if (this.home?.device(identity)) continue;
+      this.shown.delete(identity);
+      this.unregister(shown.accessory, `its device was not found for ${STALE_ACCESSORY_GRACE_MS / 60_000} minutes`);
+    }
+  }
+
+  private unregister(accessory: PlatformAccessory, why: string): void {
+    this.log.info(`removing "${accessory.displayName}": ${why}`);
+    this.api.unregisterPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, [accessory]);
+  }
+}
