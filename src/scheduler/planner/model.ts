@@ -65,7 +65,7 @@ export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
     lp.bound(`ex${i}`, 0, Math.max(0, s.pvKwh));
   });
 
-  const onOff = (prefix: string, current: boolean, slotsInState: number, allowed: (i: number) => boolean) => {
+  const onOff = (prefix: string, current: boolean, slotsInState: number, allowed: (i: number) => boolean, hold: readonly (boolean | undefined)[] = []) => {
     const { minOnSlots: up, minOffSlots: down, switchCostYen } = settings;
     for (let i = 0; i < n; i++) {
       const on = `${prefix}${i}`;
@@ -86,13 +86,14 @@ export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
       const held = current ? i < up - slotsInState : i < down - slotsInState;
       if (!allowed(i)) lp.pin(on, 0);
       else if (held) lp.pin(on, current ? 1 : 0);
+      else if (hold[i] !== undefined) lp.pin(on, hold[i] ? 1 : 0);
     }
   };
 
   const eco = input.ecocute;
   if (eco) {
     const full = eco.heatPumpKw * SLOT_HOURS;
-    onOff('h', eco.heating, eco.slotsInState, () => true);
+    onOff('h', eco.heating, eco.slotsInState, () => true, input.hold?.ecocute);
     for (let i = 0; i < n; i++) {
       // heating energy is up to a full slot of heat-pump input when on; a part is a run for part of the
       // slot (the unit also stops by itself when the tank is full). A lower bound on it made the MILP
@@ -118,7 +119,7 @@ export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
       const [a, d] = staySlots(stay.arriveSlot, stay.departSlot, n);
       for (let i = a; i < d; i++) present[i] = true;
     });
-    onOff('g', ev.charging, ev.slotsInState, (i) => present[i]!);
+    onOff('g', ev.charging, ev.slotsInState, (i) => present[i]!, input.hold?.ev);
     const lo = (ev.control === 'onoff' ? ev.maxKw : ev.minKw) * SLOT_HOURS * 0.5;
     for (let i = 0; i < n; i++) {
       lp.row(`chi${i}`, [[1, `c${i}`], [-ev.maxKw * SLOT_HOURS, `g${i}`]], '<=', 0);

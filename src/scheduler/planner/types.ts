@@ -113,6 +113,8 @@ export interface PlanInput {
   readonly battery?: BatteryState;
   readonly ev?: EvState;
   readonly settings?: Partial<PlanSettings>;
+  /** On/off decisions held from an earlier plan, per slot (undefined = free): re-planning with hysteresis. */
+  readonly hold?: { readonly ecocute?: readonly (boolean | undefined)[]; readonly ev?: readonly (boolean | undefined)[] };
 }
 
 export interface Reason {
