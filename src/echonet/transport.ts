@@ -23,8 +23,8 @@ import { EchonetError } from './errors.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import { toHex } from '../util/hex.js';
 
-const ECHONET_PORT = 3610;
-const ECHONET_MULTICAST_V4 = '224.0.23.0';
+export const ECHONET_PORT = 3610;
+export const ECHONET_MULTICAST_V4 = '224.0.23.0';
 
 export interface ReceivedFrame {
   readonly frame: Frame;

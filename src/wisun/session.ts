@@ -222,7 +222,8 @@ export class BrouteSession extends EventEmitter<SessionEvents> {
     this.cancelTimers();
     for (const wake of this.sleeps) wake();
     this.wake?.({ step: 'rejoin', reason: 'stopping' });
-    await this.closeLink(true);
+    // Ending the PANA session is polite, but not worth waiting behind a scan or join in progress.
+    await this.closeLink(this.sessionUp && !this.busy);
     await this.supervisor;
     this.gateOpen = false;
     this.report({ state: 'stopped', reason: 'stopped' }, 'info');
@@ -334,7 +335,7 @@ export class BrouteSession extends EventEmitter<SessionEvents> {
     }
     if (this.stopped) {
       await link.close();
-      this.checkNotStopped();
+      throw stoppedError();
     }
     link.on('event', (e: SkstackEvent) => this.onEvent(e));
     link.on('udp', (d: UdpDatagram) => {

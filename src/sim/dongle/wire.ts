@@ -18,6 +18,8 @@ const EAGAIN_RETRY_MS = 5;
 export class PtyWire implements Wire {
   private readonly fd: number;
   private readonly input: ReadStream;
+  /** Created up front: the stream may close by itself (the host end vanished) before close() is called. */
+  private readonly inputClosed: Promise<void>;
   private pending: Buffer[] = [];
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
@@ -32,6 +34,7 @@ export class PtyWire implements Wire {
       closeSync(this.fd);
       throw err;
     }
+    this.inputClosed = new Promise((resolve) => this.input.once('close', () => resolve()));
     this.input.on('data', (chunk: Buffer) => onData(chunk));
     this.input.on('error', () => this.close()); // the host end went away: behave as unplugged
   }
@@ -68,10 +71,8 @@ export class PtyWire implements Wire {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
     this.pending = [];
-    return new Promise((resolve) => {
-      this.input.once('close', () => resolve());
-      this.input.destroy(); // closes the fd
-    });
+    this.input.destroy(); // closes the fd
+    return this.inputClosed;
   }
 }
 

@@ -8,6 +8,7 @@
  * the unicast socket to the requester's source address and port; announcements (INF of D5 at start,
  * INF of changed 9D properties) go to the multicast group.
  */
+import { ECHONET_MULTICAST_V4 as ECHONET_MULTICAST, ECHONET_PORT } from '../../echonet/transport.js';
 import dgram from 'node:dgram';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import { silentLogger, type Logger } from '../../util/log.js';
@@ -21,8 +22,6 @@ import { EmulatedNode } from './node.js';
 import { nodeProfileObject } from './node-profile.js';
 import { respond } from './respond.js';
 
-const ECHONET_PORT = 3610;
-const ECHONET_MULTICAST = '224.0.23.0';
 
 export interface EmulatorOptions {
   /** The emulator's own IPv4 address; it binds address:3610. */

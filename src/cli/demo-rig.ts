@@ -1,0 +1,188 @@
+/**
+ * The simulated installation behind the demo and the end-to-end tests: one SimulatedHome on one clock,
+ * the ECHONET Lite emulator serving its solar inverter, EcoCute, EV charger and battery on 127.0.0.2
+ * (multicast through 127.0.0.1, so nothing leaves the loopback interface), the smart meter behind a
+ * simulated Wi-SUN dongle on a pty pair, and Homebridge as a child process with this plugin configured
+ * on all of them.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDongleSimulator, type DongleSimulator } from '../sim/dongle/index.js';
+import { startEmulator, type EmulatorHandle } from '../sim/emulator/emulator.js';
+import { SimulatedHome } from '../sim/home.js';
+import { PLATFORM_NAME } from '../settings.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { createPtyPair, socatAvailable, type PtyPair } from './pty-pair.js';
+
+export const REPO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const EMULATOR_ADDRESS = '127.0.0.2';
+export const CONTROLLER_ADDRESS = '127.0.0.1';
+/** A made-up B-route ID and password: the simulated meter accepts only these. */
+const DEMO_BROUTE = { id: '0123456789ABCDEF0123456789ABCDEF', password: 'DemoPass1234' };
+
+export interface Installation {
+  readonly home: SimulatedHome;
+  readonly emulator: EmulatorHandle;
+  /** Undefined when socat is missing: the demo then runs without the smart meter. */
+  readonly dongle: DongleSimulator | undefined;
+  readonly meterPort: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startInstallation(options: { readonly clock: Clock; readonly dir: string; readonly log: Logger }): Promise<Installation> {
+  const { clock, dir, log } = options;
+  // clouds off: a sunny day, so the solar curve and the surplus are easy to follow
+  const home = new SimulatedHome({ clock, seed: 3, solar: { clouds: false }, historyDays: 2 });
+  const emulator = await startEmulator({
+    address: EMULATOR_ADDRESS,
+    multicastInterface: CONTROLLER_ADDRESS,
+    devices: ['solar', 'water-heater', 'ev-charger', 'battery'],
+    clock,
+    home,
+    log,
+  });
+  let pty: PtyPair | undefined;
+  let dongle: DongleSimulator | undefined;
+  if (socatAvailable()) {
+    pty = await createPtyPair(dir);
+    dongle = startDongleSimulator({ path: pty.donglePath, family: 'single-hop', timing: 'fast', credentials: DEMO_BROUTE, meter: home, clock });
+  } else {
+    log.warn('socat is not installed (apt-get install -y socat): running without the smart meter');
+  }
+  return {
+    home,
+    emulator,
+    dongle,
+    meterPort: pty?.hostPath,
+    async stop() {
+      await dongle?.stop();
+      await pty?.close();
+      await emulator.stop();
+    },
+  };
+}
+
+export interface BridgeOptions {
+  readonly hapPort: number | undefined;
+  readonly pin: string;
+  /** Interfaces ciao advertises on; all by default (so a phone can pair). */
+  readonly bind?: readonly string[];
+  /** Poll the devices often, so changes show quickly in a demo or test. */
+  readonly pollSeconds?: number;
+}
+
+/** Writes config.json for Homebridge: the bridge and this plugin on the installation. */
+export function writeHomebridgeConfig(storage: string, installation: Installation, bridge: BridgeOptions): { username: string } {
+  mkdirSync(storage, { recursive: true });
+  const username = macFor(storage);
+  const config = {
+    bridge: {
+      name: 'ECHONET HEMS Demo',
+      username,
+      pin: bridge.pin,
+      ...(bridge.hapPort === undefined ? {} : { port: bridge.hapPort }),
+      advertiser: 'ciao',
+      ...(bridge.bind ? { bind: bridge.bind } : {}),
+    },
+    platforms: [
+      {
+        platform: PLATFORM_NAME,
+        name: 'ECHONET HEMS',
+        echonet: { interface: CONTROLLER_ADDRESS, hosts: [EMULATOR_ADDRESS], pollSeconds: bridge.pollSeconds ?? 5 },
+        ...(installation.meterPort
+          ? { meter: { serialPort: installation.meterPort, brouteId: DEMO_BROUTE.id, broutePassword: DEMO_BROUTE.password, pollSeconds: 10 } }
+          : {}),
+        solarLightSensor: true,
+      },
+    ],
+  };
+  writeFileSync(join(storage, 'config.json'), JSON.stringify(config, null, 2));
+  return { username };
+}
+
+/** The same bridge identity for the same storage directory, so a restart keeps its pairings. */
+function macFor(storage: string): string {
+  const hash = createHash('sha256').update(resolve(storage)).digest();
+  // locally administered unicast: bit 1 of the first byte set, bit 0 clear
+  const bytes = [(hash[0]! | 0x02) & 0xfe, ...hash.subarray(1, 6)];
+  return bytes.map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+}
+
+export interface HomebridgeRun {
+  readonly child: ChildProcess;
+  /** Resolves with the HAP port once Homebridge logs "is running on port". */
+  readonly running: Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface HomebridgeBinary {
+  /** The node executable; this process's by default. */
+  readonly node?: string;
+  /** homebridge's bin script; the dev dependency by default. */
+  readonly script?: string;
+}
+
+/** Starts `homebridge -I -U storage -P repo`, copying its output to `onLine` line by line. */
+export function startHomebridge(storage: string, onLine: (line: string) => void, binary: HomebridgeBinary = {}): HomebridgeRun {
+  const script = binary.script ?? join(dirname(createRequire(import.meta.url).resolve('homebridge/package.json')), 'bin', 'homebridge');
+  const child = spawn(binary.node ?? process.execPath, [script, '-I', '-U', storage, '-P', REPO_DIR], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  let resolveRunning: (port: number) => void = () => undefined;
+  let rejectRunning: (err: Error) => void = () => undefined;
+  const running = new Promise<number>((res, rej) => {
+    resolveRunning = res;
+    rejectRunning = rej;
+  });
+  running.catch(() => undefined); // a caller that never awaits it must not get an unhandled rejection
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        onLine(line);
+        const port = /is running on port (\d+)/.exec(line);
+        if (port) resolveRunning(Number(port[1]));
+      }
+    });
+  }
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  child.once('exit', (code, signal) => rejectRunning(new Error(`homebridge exited (${signal ?? `code ${code}`}) before it was running`)));
+  return {
+    child,
+    running,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** Compiles the plugin when dist/ is missing or older than a source file: Homebridge loads dist/index.js. */
+export function buildIfStale(log: Logger): void {
+  const built = join(REPO_DIR, 'dist', 'index.js');
+  const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
+  if (builtAt >= newestMtime(join(REPO_DIR, 'src'))) return;
+  log.info('building the plugin (npm run build)');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO_DIR, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed; see the compiler output above');
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
