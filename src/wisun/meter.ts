@@ -150,7 +150,7 @@ export class SmartMeterClient extends EventEmitter<MeterEvents> {
   private complete: number | undefined;
   /** The fixed-time value of a slot while its other half (EA or EB) is still to come. */
   private partialFixed: { slot: number; bought?: number | null; sold?: number | null } | undefined;
-  private readonly onReady = (): void => guard(this.log, 'resuming the meter readings', this.resume());
+  private readonly onReady = (): void => this.background('resuming the meter readings', () => this.resume());
   private readonly onDatagram = (data: Uint8Array): void => this.receive(data);
 
   constructor(opts: SmartMeterClientOptions) {
@@ -225,20 +225,22 @@ export class SmartMeterClient extends EventEmitter<MeterEvents> {
     };
   }
 
+  /** A fresh reading first (the gap in the live values is what a user notices), then the history. */
   private async resume(): Promise<void> {
     if (this.stopped) return;
-    try {
-      await this.pollOnce();
-      await this.catchUpOnce();
-    } catch (err) {
-      this.logRequestError(err);
-    }
+    await this.pollOnce();
+    await this.catchUpOnce();
+  }
+
+  /** Runs a task from a timer or an event: request failures are logged here, anything else by guard. */
+  private background(what: string, task: () => Promise<void>): void {
+    guard(this.log, what, task().catch((err: unknown) => this.logRequestError(err)));
   }
 
   private schedulePoll(): void {
     this.pollTimer = this.clock.setTimeout(() => {
       if (this.stopped) return;
-      if (this.session.ready) guard(this.log, 'polling the meter', this.pollOnce().catch((err: unknown) => this.logRequestError(err)));
+      if (this.session.ready) this.background('polling the meter', () => this.pollOnce());
       this.schedulePoll();
     }, this.pollIntervalMs);
   }
@@ -248,7 +250,7 @@ export class SmartMeterClient extends EventEmitter<MeterEvents> {
     const due = slotAtOrBefore(now - this.catchUpDelayMs) + SLOT_MS + this.catchUpDelayMs;
     this.catchUpTimer = this.clock.setTimeout(() => {
       if (this.stopped) return;
-      if (this.session.ready) guard(this.log, 'catching up the half-hour history', this.catchUpOnce().catch((err: unknown) => this.logRequestError(err)));
+      if (this.session.ready) this.background('catching up the half-hour history', () => this.catchUpOnce());
       this.scheduleCatchUp();
     }, due - now);
   }

@@ -10,9 +10,13 @@ import { dialectFor, familyFromEinfo, type Dialect, type DongleFamily } from './
 import { SkstackError, UnsupportedDeviceError } from './errors.js';
 import { SkstackReader, type PanDescriptor, type ReaderItem, type SkstackEvent, type UdpDatagram } from './skstack-reader.js';
 
+// The link's public vocabulary, importable from this one module (@public: for session.ts and users).
+/** @public */
 export type { DongleFamily } from './dialects.js';
 export type { PanDescriptor, SkstackEvent, UdpDatagram } from './skstack-reader.js';
-export { SkstackError, UnsupportedDeviceError, type SkstackErrorCode, type UnsupportedKind } from './errors.js';
+export { SkstackError, UnsupportedDeviceError } from './errors.js';
+/** @public */
+export type { SkstackErrorCode, UnsupportedKind } from './errors.js';
 
 /** EVENT numbers (read as hex, as printed) the layers above act on. */
 export const SK_EVENT = {
@@ -85,7 +89,7 @@ export async function openSkstack(stream: SerialLike, opts: SkstackOptions): Pro
 }
 
 /** Replaces the arguments of credential commands, wherever a command line is shown. */
-export function maskCommand(line: string): string {
+function maskCommand(line: string): string {
   return line.replace(/\b(SKSETPWD|SKSETRBID)\b.*/g, '$1 ***');
 }
 
@@ -205,8 +209,13 @@ class Link extends EventEmitter implements SkstackLink {
       }
       throw err;
     }
-    const value = ropt.at(-1)?.split(/\s+/)[1];
-    if (value !== undefined && (Number.parseInt(value, 16) & 1) === 1) return;
+    const value = Number.parseInt(ropt.at(-1)?.split(/\s+/)[1] ?? '', 16);
+    if (Number.isNaN(value)) {
+      // Without a readable state, writing would risk a flash write on every start: leave it.
+      this.log.debug(`ROPT answer "${ropt.at(-1)}" not understood; leaving the output mode as it is`);
+      return;
+    }
+    if ((value & 1) === 1) return;
     this.log.info('Switching the dongle to ASCII output (WOPT 01, stored in its flash once)');
     await this.run('WOPT 01');
   }

@@ -53,8 +53,12 @@ export interface SlotOutcome {
   readonly importKwh: number;
   readonly exportKwh: number;
   readonly unmetHotWaterKwh: number;
-  /** The car left as this slot began: did it have its target? */
-  readonly departure?: { readonly metTarget: boolean; readonly carKwh: number };
+}
+
+/** The car left as a slot began: did it have its target? */
+export interface Departure {
+  readonly metTarget: boolean;
+  readonly carKwh: number;
 }
 
 const inWindow = (t: number, [from, to]: readonly [number, number]): boolean => {
@@ -84,14 +88,23 @@ export class SimulatedHome {
     return { tank: this.tankKwh, battery: this.batteryKwh, car: this.carKwh };
   }
 
+  /**
+   * The car's comings and goings as the slot begins, before anyone decides: a departure is checked
+   * against its target, an arrival brings the car back with the trip's energy gone (and its state of
+   * charge readable by the controller).
+   */
+  beginSlot(truth: SlotTruth): Departure | undefined {
+    const ev = this.config.ev;
+    if (!ev) return undefined;
+    let departure: Departure | undefined;
+    if (this.carWasHome === true && !truth.carHome) departure = { metTarget: this.carKwh >= ev.departureTargetKwh - 1e-6, carKwh: this.carKwh };
+    if (this.carWasHome === false && truth.carHome) this.carKwh = Math.max(0, this.carKwh - truth.tripKwh);
+    this.carWasHome = truth.carHome;
+    return departure;
+  }
+
   step(truth: SlotTruth, command: SlotCommand): SlotOutcome {
     const { ecocute: eco, ev, battery: bat } = this.config;
-    let departure: SlotOutcome['departure'];
-    if (ev) {
-      if (this.carWasHome === true && !truth.carHome) departure = { metTarget: this.carKwh >= ev.departureTargetKwh - 1e-6, carKwh: this.carKwh };
-      if (this.carWasHome === false && truth.carHome) this.carKwh = Math.max(0, this.carKwh - truth.tripKwh);
-      this.carWasHome = truth.carHome;
-    }
 
     let heatKwh = 0;
     let unmet = 0;
@@ -146,7 +159,6 @@ export class SimulatedHome {
       importKwh: Math.max(0, grid),
       exportKwh: Math.max(0, -grid),
       unmetHotWaterKwh: unmet,
-      departure,
     };
   }
 }

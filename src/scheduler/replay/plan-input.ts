@@ -74,10 +74,9 @@ export function buildPlanInput(
   let evInput: PlanInput['ev'];
   if (ev) {
     const carStays = stays(now, n, car, ev.departureTargetKwh, trip);
-    const home = car.home[now] ?? false;
     // away now: the car is expected back with its energy less the trip
     const firstArrival = carStays[0] && carStays[0].arriveSlot > 0 ? now + carStays[0].arriveSlot : undefined;
-    const storedKwh = home || firstArrival === undefined ? status.carKwh : Math.max(0, status.carKwh - trip(firstArrival));
+    const storedKwh = firstArrival === undefined ? status.carKwh : Math.max(0, status.carKwh - trip(firstArrival));
     evInput = {
       capacityKwh: ev.capacityKwh,
       storedKwh,

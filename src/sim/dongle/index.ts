@@ -12,8 +12,11 @@ import { DEFAULT_MODEL, MODELS, type DongleModel } from './models.js';
 import { SimulatedStack, type DongleCounters, type DongleFaults } from './stack.js';
 import { MemoryWire, PtyWire, type Wire } from './wire.js';
 
+/** @public */
 export type { DongleCounters, DongleFaults } from './stack.js';
+/** @public */
 export type { DongleModel } from './models.js';
+/** @public */
 export type { MeterSource } from './meter-object.js';
 
 export interface DongleSimulatorOptions {

@@ -15,7 +15,7 @@ export interface MeterSource {
 }
 
 const METER_CLASS = 0x0288;
-export const METER_EOJ = 0x028801;
+const METER_EOJ = 0x028801;
 const HALF_HOUR_MS = 1_800_000;
 /** E1 = 0x01: counters in 0.1 kWh, the most common unit on Japanese meters. */
 const UNIT_KWH = 0.1;

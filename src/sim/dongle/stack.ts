@@ -362,7 +362,7 @@ export class SimulatedStack {
 }
 
 /** SKLL64: FE80::/64 with the MAC as interface identifier, universal/local bit flipped (RFC 4291). */
-export function linkLocal(mac: string): string {
+function linkLocal(mac: string): string {
   const bytes = Buffer.from(mac, 'hex');
   bytes[0] = bytes[0]! ^ 0x02;
   const groups = bytes.toString('hex').toUpperCase().match(/.{4}/g)!;

@@ -1,0 +1,120 @@
+/**
+ * The whole installation inside one network namespace, driven over stdin/stdout by an e2e test: the
+ * simulated home (ECHONET emulator + dongle simulator, as the demo starts them), Homebridge with this
+ * plugin as a child process, and a HAP controller (hap-controller's HttpClient, no mDNS) that pairs and
+ * talks to the bridge. The HAP client must run in here too: the bridge listens inside the namespace.
+ *
+ * Started as: node --import tsx homebridge-rig.ts '<RigConfig as JSON>'
+ * stdin:  {"id": 1, "op": "read", "args": {...}}           one request per line
+ * stdout: {"id": 1, "ok": true, "result": ...} | {"id": 1, "ok": false, "error": "..."}; {"ready": true, ...} once
+ * Homebridge's and the simulators' logs go to stderr.
+ */
+import { createInterface } from 'node:readline';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpClient, type PairingData } from 'hap-controller';
+import { startHomebridge, startInstallation, writeHomebridgeConfig, type HomebridgeBinary, type HomebridgeRun } from '../../src/cli/demo-rig.js';
+import { parseFaults } from '../../src/sim/emulator/faults.js';
+import { ScaledClock } from '../../src/util/clock.js';
+import { consoleLogger } from '../../src/util/log.js';
+
+export interface RigConfig {
+  readonly storage: string;
+  readonly hapPort: number;
+  readonly pin: string;
+  /** Simulated time at the start (the clock then runs at real speed). */
+  readonly startAt: number;
+  readonly homebridge?: HomebridgeBinary;
+}
+
+export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log';
+
+const config = JSON.parse(process.argv[2]!) as RigConfig;
+const log = consoleLogger('rig');
+const clock = new ScaledClock(config.startAt, 1);
+const installation = await startInstallation({ clock, dir: mkdtempSync(join(tmpdir(), 'hems-rig-')), log });
+const { username } = writeHomebridgeConfig(config.storage, installation, { hapPort: config.hapPort, pin: config.pin, bind: ['lo'], pollSeconds: 3 });
+const homebridgeLog: string[] = [];
+let homebridge: HomebridgeRun;
+let pairing: PairingData | undefined;
+
+async function startBridge(): Promise<number> {
+  homebridge = startHomebridge(
+    config.storage,
+    (line) => {
+      homebridgeLog.push(line);
+      process.stderr.write(`${line}\n`);
+    },
+    config.homebridge,
+  );
+  return homebridge.running;
+}
+
+function client(): HttpClient {
+  return new HttpClient(username, '127.0.0.1', config.hapPort, pairing);
+}
+
+async function withClient<T>(fn: (c: HttpClient) => Promise<T>): Promise<T> {
+  const c = client();
+  try {
+    return await fn(c);
+  } finally {
+    await c.close();
+  }
+}
+
+const ops: Record<RigOp, (args: Record<string, unknown>) => Promise<unknown>> = {
+  pair: async () => {
+    const c = client();
+    await c.pairSetup(config.pin);
+    pairing = c.getLongTermData() ?? undefined;
+    await c.close();
+    return { paired: pairing !== undefined };
+  },
+  accessories: () => withClient((c) => c.getAccessories()),
+  read: (args) => withClient((c) => c.getCharacteristics(args.ids as string[])),
+  write: (args) => withClient((c) => c.setCharacteristics(args.values as Record<string, unknown>)),
+  state: async () => {
+    const h = installation.home;
+    return { meter: h.meter(), solar: h.solar(), tank: h.tank(), ev: h.ev(), battery: h.battery() };
+  },
+  faults: async (args) => {
+    const parsed = parseFaults(args.faults);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    installation.emulator.setFaults(parsed.faults);
+    return parsed.faults;
+  },
+  restart: async () => {
+    await homebridge.stop();
+    homebridgeLog.length = 0;
+    return { port: await startBridge() };
+  },
+  log: async () => homebridgeLog.join('\n'),
+};
+
+const stop = async (): Promise<void> => {
+  await homebridge.stop();
+  await installation.stop();
+  process.exit(0);
+};
+process.once('SIGTERM', () => {
+  stop().catch(() => process.exit(1));
+});
+
+const port = await startBridge();
+process.stdout.write(`${JSON.stringify({ ready: true, port, username })}\n`);
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const request = JSON.parse(line) as { id: number; op: RigOp; args?: Record<string, unknown> };
+  const op = ops[request.op];
+  const answer = (body: object): boolean => process.stdout.write(`${JSON.stringify({ id: request.id, ...body })}\n`);
+  if (!op) {
+    answer({ ok: false, error: `unknown op ${request.op}` });
+    return;
+  }
+  op(request.args ?? {}).then(
+    (result) => answer({ ok: true, result }),
+    (err: unknown) => answer({ ok: false, error: err instanceof Error ? err.message : String(err) }),
+  );
+});
