@@ -1,22 +1,22 @@
-import { planWith } from './src/scheduler/planner/plan.js';
-import { loadSolver } from './src/scheduler/planner/solver.js';
-const start = Date.parse('2026-05-10T00:00:00+09:00');
+import { readFileSync } from 'node:fs';
+import { buildModel, switchedDevices } from './src/scheduler/planner/model.js';
+import { DEFAULT_PLAN_SETTINGS } from './src/scheduler/planner/types.js';
+import { loadSolver, solveLp } from './src/scheduler/planner/solver.js';
+const input = JSON.parse(readFileSync('/tmp/short.json', 'utf8'));
 const h = await loadSolver();
-for (const rep of [1,2]) for (const off of [0, 12, 30, 44])
-for (const n of [48, 72, 96]) {
-const slots = Array.from({length: n}, (_, j) => { const i = j + off;
-  const h = (i % 48) / 2;
-  const pv = h >= 6 && h < 18 ? 2.5 * Math.sin(Math.PI * (h - 6) / 12) * (i>48?0.5:1) : 0;
-  const buy = (h >= 1 && h < 6) ? 27.86 : 35.76;
-  return { start: start + i * 1800000, pvKwh: pv, loadKwh: 0.3 + 0.2*Math.sin(i), buyYen: buy, sellYen: 8.5 };
-});
-const draw = slots.map((s, j) => { const h=((j+off)%48)/2; return h===19?6:h===19.5?2:h===7?2:0.3*(h>=20&&h<23?1:0); });
-const eco = { capacityKwh: 26.7, storedKwh: 12, heatPumpKw: 1.25, cop: 3.5, lossPerSlot: 0.045/48, drawKwh: draw, reserveKwh: 2.7, heating: false, slotsInState: 10 };
-const battery = { capacityKwh: 7, storedKwh: 3, minKwh: 0.7, chargeKw: 3, dischargeKw: 3, efficiency: 0.95 };
-const ev = { capacityKwh: 40, storedKwh: 20, minKw: 1.2, maxKw: 6, control: 'stepped' as const, efficiency: 0.92, charging: false, slotsInState: 10,
-    stays: [{arriveSlot: -10, departSlot: 15-off, tripKwhBefore: 0, targetKwh: 28}, {arriveSlot: 37-off, departSlot: 63-off, tripKwhBefore: 6, targetKwh: 28}, {arriveSlot: 85-off, departSlot: 111-off, tripKwhBefore: 6, targetKwh: 28}] };
-const input = {slots, ecocute: eco, battery, ev};
-const a = planWith(h, input);
-const b = planWith(h, {...input, settings: {method: 'exact', timeLimitS: 20}});
-console.log(rep, off, n, a.solveMs.toFixed(0), a.objective.totalYen.toFixed(2), b.status, b.solveMs.toFixed(0), b.objective.totalYen.toFixed(2));
+const m = buildModel(input, DEFAULT_PLAN_SETTINGS);
+const r = solveLp(h, m.text({ relax: true }), 5, 0.005)!;
+console.log('relaxed', r.objective, Array.from({length: 12}, (_, i) => `${r.value('g'+i).toFixed(3)}/${r.value('c'+i).toFixed(3)}`).join(' '), 'es0', r.value('es0'));
+console.log(input.ev.charging, input.ev.slotsInState, input.ev.storedKwh);
+import { relaxAndFix } from './src/scheduler/planner/relax-and-fix.js';
+const s = relaxAndFix(h, m, switchedDevices(input), input.slots.length, DEFAULT_PLAN_SETTINGS)!;
+console.log('rf', s.objective, Array.from({length: 12}, (_, i) => `${s.value('g'+i).toFixed(3)}/${s.value('c'+i).toFixed(3)}`).join(' '), 'es0', s.value('es0'));
+import { roundSequence } from './src/scheduler/planner/relax-and-fix.js';
+for (const d of switchedDevices(input)) {
+  const names = Array.from({ length: 16 }, (_, i) => `${d.prefix}${i}`);
+  console.log(d.prefix, roundSequence(names.map(n => r.value(n)), { threshold: 0.15, peaks: true }, d, 2, 2, (i) => m.isPinned(names[i]!)).join(''), names.map(n => r.value(n).toFixed(2)).join(' '));
 }
+const fixed = new Map<string, 0|1>();
+for (const d of switchedDevices(input)) { const names = Array.from({ length: 16 }, (_, i) => `${d.prefix}${i}`); roundSequence(names.map(n => r.value(n)), { threshold: 0.15, peaks: true }, d, 2, 2, (i) => m.isPinned(names[i]!)).forEach((v, i) => fixed.set(names[i]!, v)); }
+const res = h.solve(m.text({ relax: true, fixed }), {});
+console.log(res.Status, res.ObjectiveValue);

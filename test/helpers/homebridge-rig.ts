@@ -28,13 +28,13 @@ export interface RigConfig {
   readonly homebridge?: HomebridgeBinary;
 }
 
-export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log';
+export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log' | 'shutdown';
 
 const config = JSON.parse(process.argv[2]!) as RigConfig;
 const log = consoleLogger('rig');
 const clock = new ScaledClock(config.startAt, 1);
 const installation = await startInstallation({ clock, dir: mkdtempSync(join(tmpdir(), 'hems-rig-')), log });
-const { username } = writeHomebridgeConfig(config.storage, installation, { hapPort: config.hapPort, pin: config.pin, bind: ['lo'], pollSeconds: 3 });
+const { username } = writeHomebridgeConfig(config.storage, installation, { hapPort: config.hapPort, pin: config.pin, bind: ['lo'], pollSeconds: 5 });
 const homebridgeLog: string[] = [];
 let homebridge: HomebridgeRun;
 let pairing: PairingData | undefined;
@@ -91,16 +91,14 @@ const ops: Record<RigOp, (args: Record<string, unknown>) => Promise<unknown>> = 
     return { port: await startBridge() };
   },
   log: async () => homebridgeLog.join('\n'),
+  /** Stops Homebridge and the simulators, then exits: a killed rig would leave Homebridge running. */
+  shutdown: async () => {
+    await homebridge.stop();
+    await installation.stop();
+    setImmediate(() => process.exit(0));
+    return { stopped: true };
+  },
 };
-
-const stop = async (): Promise<void> => {
-  await homebridge.stop();
-  await installation.stop();
-  process.exit(0);
-};
-process.once('SIGTERM', () => {
-  stop().catch(() => process.exit(1));
-});
 
 const port = await startBridge();
 process.stdout.write(`${JSON.stringify({ ready: true, port, username })}\n`);

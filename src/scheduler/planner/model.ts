@@ -13,6 +13,8 @@ import { SLOT_HOURS, type PlanInput, type PlanSettings } from './types.js';
 
 /** Share of the replacement price credited for stored energy at the horizon: <1 so storing is never a goal in itself. */
 const STORED_VALUE_SHARE = 0.97;
+/** Yen per kWh and slot of delay: far below any real price difference, it only breaks ties. */
+const TIE_BREAK_YEN = 0.001;
 
 export interface StoredValues {
   /** yen per thermal kWh in the tank, per kWh in the battery, per kWh in the car at the horizon. */
@@ -78,7 +80,8 @@ export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
       lp.row(`${prefix}t${i}`, prev ? [[1, `${prefix}d${i}`], [1, on], [-1, prev]] : [[1, `${prefix}d${i}`], [1, on]], '>=', prev ? 0 : Number(current));
       const starts: [number, string][] = [];
       for (let k = Math.max(0, i - up + 1); k <= i; k++) starts.push([1, `${prefix}u${k}`]);
-      lp.row(`${prefix}mu${i}`, [...starts, [-1, on]], '<=', 0);
+      // a run cut short by the device becoming unavailable (the car leaving) is not a violation
+      if (allowed(i)) lp.row(`${prefix}mu${i}`, [...starts, [-1, on]], '<=', 0);
       const stops: [number, string][] = [];
       for (let k = Math.max(0, i - down + 1); k <= i; k++) stops.push([1, `${prefix}d${k}`]);
       lp.row(`${prefix}md${i}`, [...stops, [1, on]], '<=', 1);
@@ -125,6 +128,8 @@ export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
       lp.row(`chi${i}`, [[1, `c${i}`], [-ev.maxKw * SLOT_HOURS, `g${i}`]], '<=', 0);
       lp.row(`clo${i}`, [[1, `c${i}`], [-lo, `g${i}`]], '>=', 0);
       balance[i] = [...balance[i]!, [-1, `c${i}`]];
+      // equal prices: charge the earliest, in one block rather than split over the night
+      lp.cost(TIE_BREAK_YEN * i, `c${i}`);
     }
     // the car's energy runs through its stays (the first starts from storedKwh); each trip between
     // two stays takes its forecast energy out
@@ -163,6 +168,9 @@ export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
       lp.row(`bat${i}`, [[1, `B${i}`], ...prev, [-bat.efficiency, `bc${i}`], [1 / bat.efficiency, `bd${i}`]], '=', i === 0 ? bat.storedKwh : 0);
       lp.bound(`B${i}`, Math.min(bat.minKwh, bat.storedKwh), bat.capacityKwh);
       balance[i] = [...balance[i]!, [-1, `bc${i}`], [1, `bd${i}`]];
+      // among equally priced half-hours, discharge the earliest: what a self-consumption battery does
+      // anyway, so the plan does not toggle it between holding and discharging for nothing
+      lp.cost(TIE_BREAK_YEN * i, `bd${i}`);
     }
     lp.cost(-values.battery, `B${n - 1}`);
   }

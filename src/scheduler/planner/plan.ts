@@ -53,10 +53,11 @@ function stayOfSlot(input: PlanInput): ({ departure: number | undefined; targetK
   return out;
 }
 
-function batteryCommand(charged: number, discharged: number, imported: number, pvKwh: number, loadKwh: number): BatteryCommand {
+function batteryCommand(charged: number, discharged: number, imported: number, spareKwh: number, pvKwh: number, loadKwh: number): BatteryCommand {
   // charging beyond the forecast surplus means buying for it: an explicit grid charge
   if (charged > EPS && charged > Math.max(0, pvKwh - loadKwh) + 0.05 && imported > EPS) return 'charge';
-  if (charged <= EPS && discharged <= EPS && imported > EPS) return 'standby';
+  // holding only means something while there is energy above the reserve to hold back
+  if (charged <= EPS && discharged <= EPS && imported > EPS && spareKwh > 0.1) return 'standby';
   return 'auto';
 }
 
@@ -72,7 +73,8 @@ function decode(input: PlanInput, settings: PlanSettings, sol: Solution, status:
     let ecocute: SlotDecision['ecocute'];
     if (input.ecocute) {
       const e = v(`e${i}`);
-      const heat = v(`h${i}`) > 0.5 && e > EPS;
+      // the decision is the on/off command (which the minimum times constrain); a run may use part of a slot
+      const heat = v(`h${i}`) > 0.5;
       ecocute = heat
         ? { heat, kwh: e, reason: heatReason(slot, e, cheapest) }
         : { heat, kwh: 0, reason: idleHeatReason(v(`T${i}`), input.ecocute.capacityKwh, surplusOf(slot)) };
@@ -82,7 +84,7 @@ function decode(input: PlanInput, settings: PlanSettings, sol: Solution, status:
       const c = v(`c${i}`);
       const stay = stays[i];
       ev =
-        v(`g${i}`) > 0.5 && c > EPS
+        v(`g${i}`) > 0.5
           ? { kw: c / SLOT_HOURS, reason: chargeReason(slot, c, cheapest, stay?.targetKwh ?? 0, stay?.departure) }
           : { kw: 0, reason: idleChargeReason(stay !== undefined, stay ? v(`E${i}`) : 0, input.ev.capacityKwh, stay?.departure) };
     }
@@ -90,7 +92,8 @@ function decode(input: PlanInput, settings: PlanSettings, sol: Solution, status:
     if (input.battery) {
       const ch = v(`bc${i}`);
       const dis = v(`bd${i}`);
-      const command = batteryCommand(ch, dis, importKwh, slot.pvKwh, slot.loadKwh);
+      const before = i === 0 ? input.battery.storedKwh : v(`B${i - 1}`);
+      const command = batteryCommand(ch, dis, importKwh, before - input.battery.minKwh, slot.pvKwh, slot.loadKwh);
       battery = { command, kwh: ch - dis, reason: batteryReason(command, slot, ch, dis, dearest) };
     }
     return { start: slot.start, ecocute, battery, ev, importKwh, exportKwh };

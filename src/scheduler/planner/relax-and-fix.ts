@@ -13,23 +13,31 @@ import type { Switched } from './model.js';
 import { solveLp, type Solution } from './solver.js';
 import type { PlanSettings } from './types.js';
 
-const THRESHOLDS = [0.5, 0.15];
+/** Strict first; the loose pass also switches on the peak slot of every run of small fractional use. */
+const ATTEMPTS = [
+  { threshold: 0.5, peaks: false },
+  { threshold: 0.15, peaks: true },
+] as const;
+/** Below this a relaxed on/off value is numerical dust, not planned use. */
+const DUST = 0.005;
 /** Rounding that costs less than this over the relaxation is accepted without a second try, yen. */
 const GOOD_ENOUGH_YEN = 10;
 
 /** Rounds one device's relaxed on/off sequence, keeping minimum on and off times from its current state. */
 export function roundSequence(
   relaxed: readonly number[],
-  threshold: number,
+  attempt: { readonly threshold: number; readonly peaks: boolean },
   device: Pick<Switched, 'on' | 'slotsInState'>,
   minOn: number,
   minOff: number,
   pinned: (i: number) => boolean,
 ): (0 | 1)[] {
+  // a run of small fractions (a top-up of a few hundred Wh) would round away entirely: keep its peak
+  const peak = relaxed.map((x, i) => attempt.peaks && x > DUST && x >= (relaxed[i - 1] ?? 0) && x > (relaxed[i + 1] ?? 0));
   let state = device.on;
   let held = device.slotsInState;
   return relaxed.map((x, i) => {
-    const want = pinned(i) ? x > 0.5 : x >= threshold;
+    const want = pinned(i) ? x > 0.5 : x >= attempt.threshold || peak[i]!;
     const canSwitch = pinned(i) || held >= (state ? minOn : minOff);
     if (want !== state && canSwitch) {
       state = want;
@@ -45,13 +53,13 @@ export function relaxAndFix(highs: Highs, model: LpText, devices: readonly Switc
   if (!relaxed || devices.length === 0) return relaxed;
   const head = Math.min(n, settings.integerSlots);
   let best: { solution: Solution; objective: number } | undefined;
-  for (const threshold of THRESHOLDS) {
+  for (const attempt of ATTEMPTS) {
     const fixed = new Map<string, 0 | 1>();
     for (const device of devices) {
       const names = Array.from({ length: head }, (_, i) => `${device.prefix}${i}`);
       const values = roundSequence(
         names.map((name) => relaxed.value(name)),
-        threshold,
+        attempt,
         device,
         settings.minOnSlots,
         settings.minOffSlots,

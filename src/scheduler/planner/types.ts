@@ -98,7 +98,7 @@ export interface PlanSettings {
 export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
   minOnSlots: 2,
   minOffSlots: 2,
-  switchCostYen: 3,
+  switchCostYen: 8,
   shortfallYenPerKwh: 300,
   method: 'relax-and-fix',
   integerSlots: 16,

@@ -58,6 +58,7 @@ export class MetricsRecorder {
     if (!d) return;
     this.departures++;
     if (!d.metTarget) this.missed++;
+    if (process.env.DBG && !d.metTarget) console.log('MISSED', d);
   }
 
   record(truth: SlotTruth, command: SlotCommand, out: SlotOutcome): void {
@@ -78,6 +79,7 @@ export class MetricsRecorder {
     this.balanceError = Math.max(this.balanceError, Math.abs(balance));
     const now = { heat: out.heatKwh > 1e-9, ev: out.evKwh > 1e-9, battery: batteryKey(command.battery) };
     if (this.last) this.switches += Number(now.heat !== this.last.heat) + Number(now.ev !== this.last.ev) + Number(now.battery !== this.last.battery);
+    if (process.env.DBG && this.last) { if (now.heat !== this.last.heat) console.log('sw heat', new Date(truth.start).toISOString()); if (now.ev !== this.last.ev) console.log('sw ev', new Date(truth.start).toISOString()); if (now.battery !== this.last.battery) console.log('sw bat', new Date(truth.start).toISOString(), this.last.battery, '->', now.battery); }
     this.last = now;
   }
 

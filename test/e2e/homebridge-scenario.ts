@@ -1,0 +1,203 @@
+/**
+ * The end-to-end scenario, run against one Homebridge build (1.x or 2.x):
+ *  - pairs with hap-controller (no mDNS) and finds one accessory per simulated device;
+ *  - reads every accessory's characteristics and compares them with the simulated home's true values;
+ *  - switches 沸き増し and EV charging from HomeKit and checks the emulated devices changed;
+ *  - silences the ECHONET devices and sees "No Response" (-70402), then sees them come back;
+ *  - restarts Homebridge and sees the cached accessories restored with the same AIDs and UUIDs.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_DIR } from '../../src/cli/demo-rig.js';
+import type { HomebridgeBinary } from '../../src/cli/demo-rig.js';
+import type { EvState } from '../../src/sim/ev.js';
+import type { MeterReading, SolarState } from '../../src/sim/home.js';
+import type { WaterHeaterState } from '../../src/sim/water-heater.js';
+import type { BatteryState } from '../../src/sim/battery.js';
+import { accessoryName, characteristicId, HAP, serialOf, type HapAccessory } from '../helpers/hap-view.js';
+import { createLoopbackNamespace, NETNS_SKIP_REASON, type LoopbackNamespace } from '../helpers/netns.js';
+import { PTY_SKIP_REASON } from '../helpers/pty.js';
+import { RigClient } from '../helpers/homebridge-rig-client.js';
+
+/** Sunday 29 Nov 2026, 11:00 JST: the sun is up and the car is at home. */
+const START = Date.UTC(2026, 10, 29, 2, 0);
+const PIN = '031-45-154';
+const HAP_PORT = 51826;
+const COMMUNICATION_FAILURE = -70402;
+const C = HAP.characteristic;
+
+interface HomeState {
+  meter: MeterReading;
+  solar: SolarState;
+  tank: WaterHeaterState;
+  ev: EvState;
+  battery: BatteryState;
+}
+
+interface ReadAnswer {
+  characteristics: { aid: number; iid: number; value?: unknown; status?: number }[];
+}
+
+export interface ScenarioOptions {
+  readonly homebridge?: HomebridgeBinary;
+  /** Why this run cannot happen here (e.g. no Homebridge 2.x installed). */
+  readonly skip?: string;
+}
+
+export function homebridgeScenario(options: ScenarioOptions): void {
+  const skip = NETNS_SKIP_REASON ?? PTY_SKIP_REASON ?? options.skip;
+  let ns: LoopbackNamespace | undefined;
+  let rig: RigClient;
+  let storage: string;
+  let accessories: HapAccessory[] = [];
+
+  const read = async (ids: string[]): Promise<ReadAnswer['characteristics']> => (await rig.call<ReadAnswer>('read', { ids })).characteristics;
+  const value = async (service: string, type: string): Promise<unknown> => {
+    const [c] = await read([characteristicId(accessories, service, type)]);
+    if (c?.status !== undefined && c.status !== 0) throw new Error(`${service} ${type} answered status ${c.status}`);
+    return c?.value;
+  };
+  const write = (service: string, type: string, v: unknown) => rig.call('write', { values: { [characteristicId(accessories, service, type)]: v } });
+  const state = () => rig.call<HomeState>('state');
+
+  /** Retries `check` (which returns a mismatch, or undefined when all is well) until it passes. */
+  const eventually = async (what: string, check: () => Promise<string | undefined>, timeoutMs = 30_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    let last: string | undefined;
+    for (;;) {
+      try {
+        last = await check();
+      } catch (err) {
+        last = err instanceof Error ? err.message : String(err);
+      }
+      if (last === undefined) return;
+      if (Date.now() > deadline) assert.fail(`${what}: ${last}\n--- rig output (tail) ---\n${rig.output().slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  /** The HAP value and the simulated home agree (within `tolerance`), possibly after the next poll. */
+  const matches = (service: string, type: string, expected: (s: HomeState) => number | boolean, tolerance = 0) =>
+    eventually(`${service} ${type}`, async () => {
+      const got = await value(service, type);
+      const want = expected(await state());
+      const ok = typeof want === 'number' ? typeof got === 'number' && Math.abs(got - want) <= tolerance : asBool(got) === want;
+      return ok ? undefined : `HomeKit shows ${String(got)}, the simulated home has ${String(want)}`;
+    });
+
+  before(async () => {
+    if (skip) return;
+    const built = spawnSync('npm', ['run', 'build'], { cwd: REPO_DIR, encoding: 'utf8' });
+    assert.equal(built.status, 0, `npm run build failed:\n${built.stdout}${built.stderr}`);
+    storage = mkdtempSync(join(tmpdir(), 'hems-e2e-'));
+    ns = await createLoopbackNamespace();
+    rig = await RigClient.start(ns.ns, { storage, hapPort: HAP_PORT, pin: PIN, startAt: START, ...(options.homebridge ? { homebridge: options.homebridge } : {}) });
+  });
+
+  after(async () => {
+    if (rig) await rig.call('shutdown', {}, 30_000).catch(() => undefined);
+    if (ns) {
+      // anything still running in the namespace would outlive it
+      const pids = spawnSync('ip', ['netns', 'pids', ns.ns], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+      for (const pid of pids) spawnSync('kill', ['-9', pid]);
+      await ns.cleanup();
+    }
+    if (storage) rmSync(storage, { recursive: true, force: true });
+  });
+
+  test('pairs without mDNS and shows one accessory per device', { skip, timeout: 90_000 }, async () => {
+    await rig.call('pair');
+    const expected = ['EV Charger', 'EcoCute', 'Grid', 'Home Battery', 'Solar'];
+    await eventually('all accessories', async () => {
+      accessories = (await rig.call<{ accessories: HapAccessory[] }>('accessories')).accessories;
+      const names = accessories.filter((a) => a.aid !== 1).map(accessoryName).sort();
+      return JSON.stringify(names) === JSON.stringify(expected) ? undefined : `accessories are ${JSON.stringify(names)}`;
+    }, 60_000);
+  });
+
+  test('every characteristic shows what the simulated home has', { skip, timeout: 300_000 }, async () => {
+    // grid: the meter counts in 0.1 kWh
+    await matches('Buying from Grid', C.eveConsumption, (s) => Math.max(0, s.meter.powerW), 1);
+    await matches('Selling to Grid', C.eveConsumption, (s) => Math.max(0, -s.meter.powerW), 1);
+    await matches('Buying from Grid', C.on, (s) => s.meter.powerW > 0);
+    await matches('Buying from Grid', C.eveTotal, (s) => s.meter.boughtKwh, 0.1);
+    await matches('Selling to Grid', C.eveTotal, (s) => s.meter.soldKwh, 0.1);
+    await matches('Selling Surplus', C.occupancy, (s) => s.meter.powerW <= -100);
+    // solar
+    await matches('Solar Generation', C.eveConsumption, (s) => Math.round(s.solar.powerW), 0.5);
+    await matches('Solar Generation', C.eveTotal, (s) => s.solar.cumulativeKwh, 0.002);
+    await matches('Solar Generating', C.occupancy, (s) => s.solar.powerW >= 10);
+    await matches('Solar Power (lux = W)', C.lux, (s) => Math.max(0.0001, Math.round(s.solar.powerW)), 0.5);
+    // EcoCute
+    await matches('Tank Temperature', C.temperature, (s) => Math.round(s.tank.tankTempC));
+    await matches('Hot Water Remaining', C.batteryLevel, (s) => Math.round((Math.round(s.tank.remainingL) / s.tank.capacityL) * 100));
+    await matches('Hot Water Remaining', C.chargingState, (s) => (s.tank.heating ? 1 : 0));
+    await matches('Manual Heating', C.on, (s) => s.tank.mode === 'manual_heating');
+    await matches('Daytime Reheating Allowed', C.on, (s) => s.tank.daytimeReheatingPermitted);
+    // EV charger
+    await matches('EV Battery', C.batteryLevel, (s) => Math.round(s.ev.socPct));
+    await matches('EV Plugged In', C.contact, (s) => (s.ev.connected ? 0 : 1));
+    await matches('EV Charging', C.on, (s) => ['charge', 'rapid_charge'].includes(s.ev.mode));
+    await matches('EV Charging', C.eveConsumption, (s) => Math.max(0, Math.round(s.ev.powerW)), 0.5);
+    // storage battery
+    await matches('Battery Level', C.batteryLevel, (s) => Math.round(s.battery.socPct));
+    await matches('Battery Level', C.chargingState, (s) => (s.battery.powerW > 0.5 ? 1 : 0));
+    await matches('Charge Battery Now', C.on, (s) => ['charge', 'rapid_charge'].includes(s.battery.mode));
+  });
+
+  test('沸き増し and EV charging switched from HomeKit change the emulated devices', { skip, timeout: 120_000 }, async () => {
+    for (const on of [true, false]) {
+      await write('Manual Heating', C.on, on);
+      const tank = (await state()).tank;
+      assert.equal(tank.mode, on ? 'manual_heating' : 'automatic', 'the EcoCute took the 沸き増し switch');
+      assert.equal(asBool(await value('Manual Heating', C.on)), on, 'HomeKit shows the new 沸き増し state');
+
+      await write('EV Charging', C.on, on);
+      const ev = (await state()).ev;
+      assert.equal(ev.mode, on ? 'charge' : 'standby', 'the EV charger took the charging switch');
+      assert.equal(asBool(await value('EV Charging', C.on)), on, 'HomeKit shows the new charging state');
+    }
+  });
+
+  test('a device that stops answering shows No Response, and recovers', { skip, timeout: 120_000 }, async () => {
+    const id = characteristicId(accessories, 'Solar Generation', C.eveConsumption);
+    await rig.call('faults', { faults: { silent: true } });
+    await eventually('No Response while silent', async () => {
+      const [c] = await read([id]);
+      return c?.status === COMMUNICATION_FAILURE ? undefined : `status ${String(c?.status)}, value ${String(c?.value)}`;
+    }, 60_000);
+    await rig.call('faults', { faults: {} });
+    await matches('Solar Generation', C.eveConsumption, (s) => Math.round(s.solar.powerW), 0.5);
+  });
+
+  test('after a restart the cached accessories come back with the same identities', { skip, timeout: 120_000 }, async () => {
+    const before = accessories.map((a) => ({ aid: a.aid, name: accessoryName(a), serial: serialOf(a) })).sort((a, b) => a.aid - b.aid);
+    const cachedBefore = cachedIdentities(storage);
+    assert.equal(cachedBefore.length, 5, 'five accessories were cached');
+
+    await rig.call('restart');
+    await eventually('accessories after the restart', async () => {
+      const now = (await rig.call<{ accessories: HapAccessory[] }>('accessories')).accessories;
+      const after = now.map((a) => ({ aid: a.aid, name: accessoryName(a), serial: serialOf(a) })).sort((a, b) => a.aid - b.aid);
+      return JSON.stringify(after) === JSON.stringify(before) ? undefined : `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`;
+    }, 60_000);
+    await matches('Solar Generation', C.eveConsumption, (s) => Math.round(s.solar.powerW), 0.5);
+    const log = await rig.call<string>('log');
+    assert.doesNotMatch(log, /added "/, 'no accessory was created anew: all came from the cache');
+    assert.deepEqual(cachedIdentities(storage), cachedBefore);
+  });
+}
+
+/** HAP sends booleans as true/false or 1/0, depending on the server. */
+function asBool(v: unknown): boolean | undefined {
+  return v === true || v === 1 ? true : v === false || v === 0 ? false : undefined;
+}
+
+/** UUID and device identity of each accessory in Homebridge's cache file. */
+function cachedIdentities(storage: string): { uuid: string; identity: string }[] {
+  const cached = JSON.parse(readFileSync(join(storage, 'accessories', 'cachedAccessories'), 'utf8')) as { UUID: string; context: { identity: string } }[];
+  return cached.map((a) => ({ uuid: a.UUID, identity: a.context.identity })).sort((a, b) => a.uuid.localeCompare(b.uuid));
+}

@@ -1,0 +1,240 @@
+/** MQTT test rig: a scripted home, a recording subscriber, free loopback ports and a mosquitto child. */
+import { EventEmitter } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { HomeDevice } from '../../src/home/index.js';
+import type { TelemetrySource } from '../../src/mqtt/mirror.js';
+import type { CommandTarget } from '../../src/mqtt/commands.js';
+import type { BatteryMode } from '../../src/home/index.js';
+
+/** A home whose devices the test sets directly. */
+export class ScriptedHome extends EventEmitter implements TelemetrySource {
+  private readonly map = new Map<string, HomeDevice>();
+  readonly calls: string[] = [];
+  /** When set, commands reject with this message. */
+  refuse: string | undefined;
+
+  devices(): HomeDevice[] {
+    return [...this.map.values()];
+  }
+
+  put(device: HomeDevice): void {
+    const known = this.map.has(device.identity);
+    this.map.set(device.identity, device);
+    this.emit(known ? 'device-changed' : 'device-added', device);
+  }
+
+  remove(identity: string): void {
+    this.map.delete(identity);
+  }
+
+  readonly target: CommandTarget = {
+    setManualHeating: (id: string, on: boolean) => this.call(`manual-heating ${id} ${on}`),
+    setEvCharging: (id: string, on: boolean) => this.call(`ev-charging ${id} ${on}`),
+    setBatteryMode: (id: string, mode: BatteryMode) => this.call(`battery-mode ${id} ${mode}`),
+  };
+
+  private call(what: string): Promise<void> {
+    this.calls.push(what);
+    return this.refuse ? Promise.reject(new Error(this.refuse)) : Promise.resolve();
+  }
+}
+
+const reading = <T>(value: T, at: number) => ({ value, at });
+
+export function meterDevice(at: number, powerW: number, boughtKwh: number, soldKwh: number, online = true): HomeDevice {
+  return {
+    identity: 'b-route-meter',
+    kind: 'meter',
+    source: 'broute',
+    online,
+    readings: { powerW: reading(powerW, at), boughtKwh: reading(boughtKwh, at), soldKwh: reading(soldKwh, at) },
+    offers: new Set(['powerW', 'boughtKwh', 'soldKwh'] as const),
+    commands: new Set(),
+  };
+}
+
+export function solarDevice(at: number, powerW: number, generatedKwh: number): HomeDevice {
+  return {
+    identity: 'fe00000b00000001:027901',
+    kind: 'solar',
+    source: 'echonet',
+    address: '192.0.2.10',
+    classCode: 0x0279,
+    maker: 0x00000b,
+    online: true,
+    readings: { powerW: reading(powerW, at), generatedKwh: reading(generatedKwh, at) },
+    offers: new Set(['powerW', 'generatedKwh'] as const),
+    commands: new Set(),
+  };
+}
+
+export function waterHeaterDevice(at: number, online = true, commands: HomeDevice['commands'] = new Set(['manual-heating', 'daytime-reheating'])): HomeDevice {
+  return {
+    identity: 'fe00000b00000002:026b01',
+    kind: 'water-heater',
+    source: 'echonet',
+    online,
+    readings: { heatingMode: reading('automatic' as const, at), heating: reading(false, at), tankTempC: reading(62, at), remainingHotWaterL: reading(300, at) },
+    offers: new Set(['heatingMode', 'heating', 'tankTempC', 'remainingHotWaterL'] as const),
+    commands,
+  };
+}
+
+export function evDevice(at: number): HomeDevice {
+  return {
+    identity: 'fe00000b00000003:027e01',
+    kind: 'ev-charger',
+    source: 'echonet',
+    online: true,
+    readings: { powerW: reading(0, at), operationMode: reading('standby', at), socPct: reading(40, at) },
+    offers: new Set(['powerW', 'operationMode', 'socPct'] as const),
+    commands: new Set(['ev-charging'] as const),
+  };
+}
+
+export function batteryDevice(at: number): HomeDevice {
+  return {
+    identity: 'fe00000b00000004:027d01',
+    kind: 'battery',
+    source: 'echonet',
+    online: true,
+    readings: { powerW: reading(-500, at), operationMode: reading('discharge', at), socPct: reading(70, at), remainingWh: reading(7000, at) },
+    offers: new Set(['powerW', 'operationMode', 'socPct', 'remainingWh'] as const),
+    commands: new Set(['battery-mode'] as const),
+  };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface Received {
+  readonly topic: string;
+  readonly payload: string;
+  readonly retain: boolean;
+}
+
+/** A real mqtt.js client that records everything under the filters it subscribed to. */
+export class Recorder {
+  readonly messages: Received[] = [];
+  private constructor(readonly client: MqttClient) {
+    client.on('message', (topic, payload, packet) => this.messages.push({ topic, payload: payload.toString('utf8'), retain: packet.retain }));
+  }
+
+  static async connect(url: string, filters: string[], options: mqtt.IClientOptions = {}): Promise<Recorder> {
+    const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, ...options });
+    const recorder = new Recorder(client);
+    if (filters.length > 0) await client.subscribeAsync(filters, { qos: 1 });
+    return recorder;
+  }
+
+  /** The last payload seen on a topic. */
+  last(topic: string): string | undefined {
+    for (let i = this.messages.length - 1; i >= 0; i--) if (this.messages[i]!.topic === topic) return this.messages[i]!.payload;
+    return undefined;
+  }
+
+  async waitFor(predicate: (messages: Received[]) => boolean, timeoutMs = 5_000, what = 'messages'): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!predicate(this.messages)) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; got ${this.messages.length}: ${this.messages.slice(-5).map((m) => m.topic).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.endAsync(true);
+  }
+}
+
+export function mosquittoAvailable(): boolean {
+  return spawnSync('mosquitto', ['-h'], { stdio: 'ignore' }).error === undefined;
+}
+
+/** Starts mosquitto on a loopback port and waits until it accepts connections. */
+export async function startMosquitto(port: number, args: string[] = ['-p', String(port)]): Promise<ChildProcess> {
+  const child = spawn('mosquitto', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const end = Date.now() + 5_000;
+  for (;;) {
+    try {
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 500 });
+      await c.endAsync();
+      return child;
+    } catch {
+      if (Date.now() > end || child.exitCode !== null) {
+        child.kill('SIGKILL');
+        throw new Error(`mosquitto did not start on port ${port}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * An aedes broker with two listeners: one that can be taken away and given back on the same port (every
+ * client on it loses its connection and cannot reconnect meanwhile, as when the broker drops off the LAN),
+ * and one for observers that stays up, so what they see is the broker's order, not their own reconnection.
+ */
+export class OutageAedes {
+  private sockets = new Set<import('node:net').Socket>();
+  private server: import('node:net').Server | undefined;
+  private constructor(
+    private readonly broker: import('aedes').Aedes,
+    private readonly observers: import('node:net').Server,
+    readonly port: number,
+  ) {}
+
+  static async start(port: number): Promise<OutageAedes> {
+    const { Aedes } = await import('aedes');
+    const broker = await Aedes.createBroker();
+    const observers = createServer(broker.handle);
+    await new Promise<void>((resolve) => observers.listen(0, '127.0.0.1', resolve));
+    const outage = new OutageAedes(broker, observers, port);
+    await outage.listen();
+    return outage;
+  }
+
+  get url(): string {
+    return `mqtt://127.0.0.1:${this.port}`;
+  }
+
+  get observerUrl(): string {
+    return `mqtt://127.0.0.1:${(this.observers.address() as AddressInfo).port}`;
+  }
+
+  async listen(): Promise<void> {
+    const server = createServer((socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      this.broker.handle(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.server = server;
+  }
+
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+
+  async close(): Promise<void> {
+    await this.cut();
+    await new Promise<void>((resolve) => this.broker.close(() => resolve()));
+    await new Promise<void>((resolve) => this.observers.close(() => resolve()));
+  }
+}
