@@ -16,7 +16,7 @@ import {
 
 export type Language = 'en' | 'ja';
 /** 余剰買取 (surplus: what the home does not use is sold) or 全量買取 (full: all generation is sold). */
-export type PurchaseMode = 'surplus' | 'full';
+type PurchaseMode = 'surplus' | 'full';
 
 export interface DeviceOverride {
   /** A device id as logged when it is found, or a kind ("solar", "water-heater", ...) for all of that kind. */

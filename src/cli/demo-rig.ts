@@ -20,8 +20,8 @@ import type { Logger } from '../util/log.js';
 import { createPtyPair, socatAvailable, type PtyPair } from './pty-pair.js';
 
 export const REPO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const EMULATOR_ADDRESS = '127.0.0.2';
-export const CONTROLLER_ADDRESS = '127.0.0.1';
+const EMULATOR_ADDRESS = '127.0.0.2';
+const CONTROLLER_ADDRESS = '127.0.0.1';
 /** A made-up B-route ID and password: the simulated meter accepts only these. */
 const DEMO_BROUTE = { id: '0123456789ABCDEF0123456789ABCDEF', password: 'DemoPass1234' };
 

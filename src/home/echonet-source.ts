@@ -23,9 +23,13 @@ import type { DeviceStore } from './store.js';
 /** D5, the instance list a node announces; asked of configured hosts that multicast may not reach. */
 const EPC_INSTANCE_LIST_ANNOUNCE = 0xd5;
 
+/** What this needs of the controller and of discovery (the real ones, or fakes in unit tests). */
+export type ControllerPort = Pick<EchonetController, 'get' | 'setVerified' | 'infReq' | 'on' | 'off'>;
+export type DiscoveryPort = Pick<DeviceDiscovery, 'start' | 'stop' | 'on' | 'off'>;
+
 export interface EchonetSourceOptions {
-  readonly controller: EchonetController;
-  readonly discovery: DeviceDiscovery;
+  readonly controller: ControllerPort;
+  readonly discovery: DiscoveryPort;
   readonly store: DeviceStore;
   readonly clock: Clock;
   readonly log: Logger;

@@ -9,7 +9,7 @@ export type GenerationState = 'solar' | 'external' | 'both' | 'none';
  * A few watts of standby or dawn light are not "generating": below this the indicator stays off, as the
  * reference product's lamp does not flicker at dusk.
  */
-export const GENERATING_THRESHOLD_W = 10;
+const GENERATING_THRESHOLD_W = 10;
 
 export function generationState(solarW: number | undefined, externalW: number | undefined): GenerationState {
   const solar = (solarW ?? 0) >= GENERATING_THRESHOLD_W;

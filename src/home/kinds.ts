@@ -4,8 +4,6 @@
  */
 export type DeviceKind = 'meter' | 'solar' | 'water-heater' | 'ev-charger' | 'battery';
 
-export const DEVICE_KINDS: readonly DeviceKind[] = ['meter', 'solar', 'water-heater', 'ev-charger', 'battery'];
-
 const KIND_OF_CLASS: ReadonlyMap<number, DeviceKind> = new Map([
   [0x0288, 'meter'],
   [0x0279, 'solar'],

@@ -15,7 +15,7 @@ export const BROUTE_METER_IDENTITY = 'b-route-meter';
 /** What this needs of the wisun SmartMeterClient: its reading events. */
 const METER_READINGS: ReadonlySet<keyof ReadingValues> = new Set(['powerW', 'boughtKwh', 'soldKwh']);
 
-export interface MeterFeed {
+interface MeterFeed {
   on(event: 'reading', listener: (reading: MeterReading) => void): unknown;
   off(event: 'reading', listener: (reading: MeterReading) => void): unknown;
 }

@@ -5,7 +5,7 @@
 import { describeProperty, type DecodeContext, type PropertyValue } from '../echonet/catalogue/index.js';
 import type { Property } from '../echonet/frame.js';
 
-export type HeatingMode = 'automatic' | 'manual_heating' | 'manual_stop';
+type HeatingMode = 'automatic' | 'manual_heating' | 'manual_stop';
 export type VehicleStatus =
   | 'not_connected'
   | 'connected'
@@ -34,7 +34,7 @@ export interface ReadingValues {
   remainingWh: number;
 }
 
-export interface Reading<T> {
+interface Reading<T> {
   readonly value: T;
   /** Clock time the value was received. */
   readonly at: number;

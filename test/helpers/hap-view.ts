@@ -24,13 +24,13 @@ export const HAP = {
   },
 } as const;
 
-export interface HapCharacteristic {
+interface HapCharacteristic {
   iid: number;
   type: string;
   value?: unknown;
   perms?: string[];
 }
-export interface HapService {
+interface HapService {
   iid: number;
   type: string;
   characteristics: HapCharacteristic[];
@@ -40,12 +40,12 @@ export interface HapAccessory {
   services: HapService[];
 }
 
-export function shortType(type: string): string {
+function shortType(type: string): string {
   const t = type.toUpperCase();
   return t.endsWith(APPLE_SUFFIX) ? t.slice(0, -APPLE_SUFFIX.length).replace(/^0+/, '') : t;
 }
 
-export function nameOf(service: HapService): string | undefined {
+function nameOf(service: HapService): string | undefined {
   return service.characteristics.find((c) => shortType(c.type) === HAP.characteristic.name)?.value as string | undefined;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The planning MILP over 30-minute slots. Per slot: grid import/export balance; the EcoCute tank
- * (heat pump on/off, running for up to the whole slot when on, standing losses, forecast draws, a
+ * (heat pump on/off, running for half to all of the slot when on, standing losses, forecast draws, a
  * reserve that hot water never falls below); the EV charger (on/off, power between its minimum and
  * maximum, only while the car is home, its departure targets); the home battery (charge/discharge
  * limits, efficiency, reserve; it does not export, as Japanese home batteries do not).
@@ -98,10 +98,10 @@ export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
     const full = eco.heatPumpKw * SLOT_HOURS;
     onOff('h', eco.heating, eco.slotsInState, () => true, input.hold?.ecocute);
     for (let i = 0; i < n; i++) {
-      // heating energy is up to a full slot of heat-pump input when on; a part is a run for part of the
-      // slot (the unit also stops by itself when the tank is full). A lower bound on it made the MILP
-      // 10-30 times slower for no better plans.
+      // on means heating for at least half the slot and at most all of it (a shorter run is a partial
+      // slot; heat that does not fit because the tank is full is spilled: the unit stops by itself)
       lp.row(`ehi${i}`, [[1, `e${i}`], [-full, `h${i}`]], '<=', 0);
+      lp.row(`elo${i}`, [[1, `e${i}`], [-0.5 * full, `h${i}`]], '>=', 0);
       const prev: Terms = i === 0 ? [] : [[-(1 - eco.lossPerSlot), `T${i - 1}`]];
       const constant = i === 0 ? (1 - eco.lossPerSlot) * eco.storedKwh : 0;
       // T = (1 - loss) T_prev + COP e - draw - spill; spill is heat that does not fit (the unit stops when full)

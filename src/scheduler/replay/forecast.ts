@@ -41,11 +41,11 @@ export interface HorizonForecast {
   readonly drawKwh: number[];
 }
 
-const PV_DAY_SIGMA = 0.3;
-const PV_SLOT_SIGMA = 0.3;
+const PV_DAY_SIGMA = 0.2;
+const PV_SLOT_SIGMA = 0.2;
 const PV_SLOT_RHO = 0.7;
 const LOAD_DAY_SIGMA = 0.12;
-const LOAD_SLOT_SIGMA = 0.4;
+const LOAD_SLOT_SIGMA = 0.35;
 const LOAD_SLOT_RHO = 0.5;
 const CLEAR_SKY_DAYS = 21;
 const DRAW_DAYS = 7;

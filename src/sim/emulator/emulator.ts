@@ -155,7 +155,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       replySocket(current.replyFromPort).then(
         (socket) => {
           if (stopped) return;
-          send(socket, answers, rinfo.address, rinfo.port);
+          // Answers go to port 3610 as the specification says, not to the source port: some controllers
+          // (the echonet-lite package) send from 23610 and listen only on 3610.
+          send(socket, answers, rinfo.address, ECHONET_PORT);
           if (hasSets) announce();
         },
         (err: unknown) => log.error(`cannot answer from port ${current.replyFromPort}: ${errorMessage(err)}`),

@@ -1,0 +1,169 @@
+/**
+ * Turns the home's readings into history: each half-hour's energy per source, closed at the half-hour
+ * boundary, and a device event whenever a device changes how it operates or stops answering.
+ *
+ * Energy comes from a device's cumulative counter when it has one (meter bought/sold, solar generated:
+ * the difference across the half-hour, exact whatever the poll rate) and otherwise from its power held
+ * between readings (EV charger, battery: + charging, - discharging). The half-hour in progress lives in
+ * memory only: a crash loses at most it.
+ */
+import type { HomeDevice, ReadingValues } from '../home/index.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
+import { guard } from '../util/guard.js';
+import type { Logger } from '../util/log.js';
+import { HALF_HOUR_MS, type EventKind, type History } from './history.js';
+
+type DeviceEvent = 'device-added' | 'device-changed';
+
+/** What the recorder reads: src/home's Home satisfies it. */
+export interface ReadingsSource {
+  devices(): readonly HomeDevice[];
+  on(event: DeviceEvent, listener: (device: HomeDevice) => void): unknown;
+  off(event: DeviceEvent, listener: (device: HomeDevice) => void): unknown;
+}
+
+/**
+ * A power reading older than this is not stretched further: a device silent for longer contributes
+ * nothing for the gap rather than an invented flat line.
+ */
+const MAX_HOLD_MS = 10 * 60_000;
+
+/** Readings whose change is an operation event worth keeping. */
+const OPERATION_KEYS = ['heatingMode', 'heating', 'daytimeReheating', 'operationMode', 'vehicle'] as const satisfies readonly (keyof ReadingValues)[];
+
+type Counter = 'boughtKwh' | 'soldKwh' | 'generatedKwh';
+
+interface Track {
+  /** Counter values at the start of the half-hour (or when first seen in it). */
+  base: Partial<Record<Counter, number>>;
+  latest: Partial<Record<Counter, number>>;
+  /** Energy from power in this half-hour, kWh. */
+  integrated: number;
+  /** The last power reading, and up to when it has been counted. */
+  power?: { w: number; at: number; counted: number };
+  last?: HomeDevice;
+}
+
+export interface RecorderOptions {
+  readonly source: ReadingsSource;
+  readonly history: History;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export class EnergyRecorder {
+  private readonly tracks = new Map<string, Track>();
+  private slotStart = 0;
+  private timer: TimerHandle | undefined;
+  private readonly listener = (device: HomeDevice) => this.observe(device);
+
+  constructor(private readonly options: RecorderOptions) {}
+
+  start(): void {
+    const now = this.options.clock.now();
+    this.slotStart = now - (now % HALF_HOUR_MS);
+    for (const device of this.options.source.devices()) this.observe(device);
+    this.options.source.on('device-added', this.listener);
+    this.options.source.on('device-changed', this.listener);
+    this.schedule();
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.options.source.off('device-added', this.listener);
+    this.options.source.off('device-changed', this.listener);
+  }
+
+  private schedule(): void {
+    const next = this.slotStart + HALF_HOUR_MS;
+    this.timer = this.options.clock.setTimeout(() => this.close(), Math.max(0, next - this.options.clock.now()));
+  }
+
+  /** Closes the half-hour: writes its energy and starts the next from the latest counters. */
+  private close(): void {
+    const end = this.slotStart + HALF_HOUR_MS;
+    const kwh: Record<string, number> = {};
+    const add = (source: string, value: number) => (kwh[source] = (kwh[source] ?? 0) + value);
+    for (const [identity, track] of this.tracks) {
+      this.integrate(track, end);
+      const kind = track.last?.kind;
+      const delta = (counter: Counter): number | undefined => {
+        const a = track.base[counter];
+        const b = track.latest[counter];
+        // a counter that went back (meter replaced, wrap-around) says nothing about this half-hour
+        return a === undefined || b === undefined || b < a ? undefined : b - a;
+      };
+      if (kind === 'meter') {
+        const bought = delta('boughtKwh');
+        const sold = delta('soldKwh');
+        if (bought !== undefined) add('bought', bought);
+        if (sold !== undefined) add('sold', sold);
+        continue;
+      }
+      const generated = delta('generatedKwh');
+      if (generated !== undefined) {
+        add('generated', generated);
+        add(`device/${identity}`, generated);
+      } else if (track.power) {
+        add(`device/${identity}`, track.integrated);
+      }
+    }
+    for (const track of this.tracks.values()) {
+      track.base = { ...track.latest };
+      track.integrated = 0;
+    }
+    const start = this.slotStart;
+    this.slotStart = end;
+    this.schedule();
+    if (Object.keys(kwh).length > 0) guard(this.options.log, 'recording the half-hour', this.options.history.recordSlot({ start, kwh: round(kwh) }));
+  }
+
+  private observe(device: HomeDevice): void {
+    let track = this.tracks.get(device.identity);
+    if (!track) {
+      track = { base: {}, latest: {}, integrated: 0 };
+      this.tracks.set(device.identity, track);
+    }
+    for (const counter of ['boughtKwh', 'soldKwh', 'generatedKwh'] as const) {
+      const value = device.readings[counter]?.value;
+      if (value === undefined) continue;
+      track.latest[counter] = value;
+      track.base[counter] ??= value;
+    }
+    const power = device.readings.powerW;
+    if (power && (!track.power || power.at > track.power.at)) {
+      this.integrate(track, power.at);
+      track.power = { w: power.value, at: power.at, counted: power.at };
+    }
+    this.events(track.last, device);
+    track.last = device;
+  }
+
+  /** Adds the held power up to `until` (within this half-hour, and no further than MAX_HOLD_MS). */
+  private integrate(track: Track, until: number): void {
+    const p = track.power;
+    if (!p) return;
+    const from = Math.max(p.counted, this.slotStart);
+    const to = Math.min(until, p.at + MAX_HOLD_MS, this.slotStart + HALF_HOUR_MS);
+    if (to > from) {
+      track.integrated += (p.w * (to - from)) / 3.6e9;
+      p.counted = to;
+    }
+  }
+
+  private events(before: HomeDevice | undefined, after: HomeDevice): void {
+    const record = (kind: EventKind, detail: string) =>
+      guard(this.options.log, 'recording a device event', this.options.history.recordEvent({ at: this.options.clock.now(), device: after.identity, kind, detail }));
+    if (before && before.online !== after.online) record(after.online ? 'online' : 'offline', after.online ? 'answering again' : 'not answering');
+    for (const key of OPERATION_KEYS) {
+      const was = before?.readings[key]?.value;
+      const now = after.readings[key]?.value;
+      if (now !== undefined && was !== undefined && was !== now) record('operation', `${key} ${String(was)} -> ${String(now)}`);
+    }
+  }
+}
+
+/** To the milliwatt-hour: what is below is floating-point noise, not measurement. */
+function round(kwh: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(kwh).map(([k, v]) => [k, Math.round(v * 1e6) / 1e6]));
+}

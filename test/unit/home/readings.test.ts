@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeProperty, type PropertyValue } from '../../../src/echonet/catalogue/index.js';
+import type { Property } from '../../../src/echonet/frame.js';
+import { contextFrom, offeredReadings, pollEpcs, readingsFrom } from '../../../src/home/readings.js';
+import { generationState } from '../../../src/home/generation.js';
+
+function prop(classCode: number, epc: number, value: PropertyValue): Property {
+  const encoded = encodeProperty(classCode, epc, value);
+  assert.ok(encoded.ok, `encode ${epc.toString(16)}`);
+  return { epc, edt: encoded.edt };
+}
+
+test('EcoCute properties become typed readings', () => {
+  const c = 0x026b;
+  const update = readingsFrom(c, [
+    prop(c, 0xb0, 'manual_heating'),
+    prop(c, 0xb2, 'heating'),
+    prop(c, 0xc0, 'not_permitted'),
+    prop(c, 0xc1, 63),
+    prop(c, 0xe1, 210),
+    prop(c, 0xe2, 370),
+  ]);
+  assert.deepEqual(update, {
+    heatingMode: 'manual_heating',
+    heating: true,
+    daytimeReheating: false,
+    tankTempC: 63,
+    remainingHotWaterL: 210,
+    tankCapacityL: 370,
+  });
+});
+
+test('EV charger and battery share the store readings; both EV classes map', () => {
+  for (const c of [0x027e, 0x02a1]) {
+    assert.deepEqual(readingsFrom(c, [prop(c, 0xc7, 'chargeable'), prop(c, 0xd3, 3000), prop(c, 0xda, 'charge'), prop(c, 0xe4, 55)]), {
+      vehicle: 'chargeable',
+      powerW: 3000,
+      operationMode: 'charge',
+      socPct: 55,
+    });
+  }
+  assert.deepEqual(readingsFrom(0x027d, [prop(0x027d, 0xd3, -800), prop(0x027d, 0xe4, 40)]), { powerW: -800, socPct: 40 });
+});
+
+test('meter counters are read in kWh with the unit and coefficient, also from a later INF', () => {
+  const c = 0x0288;
+  const first = [prop(c, 0xd3, 1), prop(c, 0xe1, 0.1), { epc: 0xe0, edt: Uint8Array.of(0, 0, 0x30, 0x39) }, prop(c, 0xe7, -1500)];
+  assert.deepEqual(readingsFrom(c, first), { powerW: -1500, boughtKwh: 1234.5 });
+  const context = contextFrom(c, first);
+  assert.deepEqual([...context.keys()].sort(), [0xd3, 0xe1]);
+  assert.deepEqual(readingsFrom(c, [{ epc: 0xe3, edt: Uint8Array.of(0, 0, 0, 10) }], context), { soldKwh: 1 });
+});
+
+test('failed and unknown properties are ignored', () => {
+  assert.deepEqual(readingsFrom(0x0279, [{ epc: 0xe0, edt: new Uint8Array(0) }, { epc: 0xf0, edt: Uint8Array.of(1) }]), {});
+  assert.deepEqual(readingsFrom(0x0130, [{ epc: 0x80, edt: Uint8Array.of(0x30) }]), {});
+});
+
+test('polling asks only for what the Get map lists, and offers follow it', () => {
+  assert.deepEqual(pollEpcs(0x0279, [0x80, 0xe0]), [0xe0]);
+  assert.deepEqual(pollEpcs(0x0279, undefined), [0xe0, 0xe1]);
+  assert.deepEqual(pollEpcs(0x0288, [0xd3, 0xe1, 0xe7]), [0xd3, 0xe1, 0xe7]);
+  assert.deepEqual([...offeredReadings(0x026b, [0xb0, 0xc1])].sort(), ['heatingMode', 'tankTempC']);
+});
+
+test('generation indicator (seed item 7): solar, external only, both, none', () => {
+  assert.equal(generationState(2500, undefined), 'solar');
+  assert.equal(generationState(0, 700), 'external');
+  assert.equal(generationState(2500, 700), 'both');
+  assert.equal(generationState(3, undefined), 'none', 'a few watts at dusk are not generation');
+  assert.equal(generationState(undefined, undefined), 'none');
+});
