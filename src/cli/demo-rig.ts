@@ -127,10 +127,20 @@ export interface HomebridgeBinary {
   readonly script?: string;
 }
 
-/** Starts `homebridge -I -U storage -P repo`, copying its output to `onLine` line by line. */
-export function startHomebridge(storage: string, onLine: (line: string) => void, binary: HomebridgeBinary = {}): HomebridgeRun {
+export interface HomebridgeOptions {
+  readonly storage: string;
+  /** Each line Homebridge writes (stdout and stderr). */
+  readonly onLine: (line: string) => void;
+  readonly binary?: HomebridgeBinary;
+  /** The plugin's directory (package.json + dist/); the repository by default. */
+  readonly pluginDir?: string;
+}
+
+/** Starts `homebridge -I -U storage -P pluginDir`. */
+export function startHomebridge(options: HomebridgeOptions): HomebridgeRun {
+  const { binary = {}, onLine } = options;
   const script = binary.script ?? join(dirname(createRequire(import.meta.url).resolve('homebridge/package.json')), 'bin', 'homebridge');
-  const child = spawn(binary.node ?? process.execPath, [script, '-I', '-U', storage, '-P', REPO_DIR], {
+  const child = spawn(binary.node ?? process.execPath, [script, '-I', '-U', options.storage, '-P', options.pluginDir ?? REPO_DIR], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: '0' },
   });

@@ -34,7 +34,7 @@ export async function runDemo(args: string[]): Promise<void> {
   const installation = await startInstallation({ clock, dir: ptyDir, log });
   writeHomebridgeConfig(storage, installation, { hapPort, pin });
   log.info(`simulated home: ECHONET devices on 127.0.0.2, smart meter ${installation.meterPort ? `on ${installation.meterPort}` : 'off'}; storage ${storage}`);
-  const homebridge = startHomebridge(storage, (line) => console.log(line));
+  const homebridge = startHomebridge({ storage, onLine: (line) => console.log(line) });
 
   let stopping = false;
   const stop = async (): Promise<void> => {

@@ -12,10 +12,9 @@
  * National Astronomical Observatory; the formula agrees with every announcement so far.
  */
 
+import { DAY_MS, HALF_HOUR_MS, JST_OFFSET_MS, jstDayStart } from '../util/jst.js';
+export { DAY_MS, HALF_HOUR_MS };
 const MINUTE_MS = 60_000;
-export const HALF_HOUR_MS = 30 * MINUTE_MS;
-export const DAY_MS = 86_400_000;
-const JST_OFFSET_MS = 9 * 3_600_000;
 
 /** A calendar date in Japan. month is 1-12. */
 export interface JstDate {
@@ -75,9 +74,7 @@ function civilFromDays(days: number): JstDate {
 }
 
 /** Epoch ms of 00:00 JST of the day containing t. */
-export function startOfJstDay(t: number): number {
-  return Math.floor((t + JST_OFFSET_MS) / DAY_MS) * DAY_MS - JST_OFFSET_MS;
-}
+export const startOfJstDay = jstDayStart;
 
 function dateKey(date: JstDate): string {
   return `${date.year}-${pad2(date.month)}-${pad2(date.day)}`;

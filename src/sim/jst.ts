@@ -2,9 +2,9 @@
  * Japan Standard Time for the simulators: household habits follow the local clock (UTC+9, no daylight
  * saving), whatever time zone the machine running the simulation is set to.
  */
-const JST_OFFSET_MS = 9 * 3_600_000;
-export const DAY_MS = 86_400_000;
-export const HOUR_MS = 3_600_000;
+import { DAY_MS, HOUR_MS, jstDayIndex, jstDayIndexStart, jstLocalText } from '../util/jst.js';
+
+export { DAY_MS, HOUR_MS };
 
 export interface JstTime {
   /** Days since 1970-01-01 in JST; a stable key for per-day randomness. */
@@ -16,15 +16,12 @@ export interface JstTime {
 }
 
 export function jst(t: number): JstTime {
-  const local = t + JST_OFFSET_MS;
-  const day = Math.floor(local / DAY_MS);
-  return { day, hour: (local - day * DAY_MS) / HOUR_MS, weekday: (day + 4) % 7 };
+  const day = jstDayIndex(t);
+  return { day, hour: (t - jstDayIndexStart(day)) / HOUR_MS, weekday: (day + 4) % 7 };
 }
 
 /** Local time as the ECHONET date-time text the catalogue uses: "2026-11-26T10:30:00". */
-export function jstText(t: number): string {
-  return new Date(t + JST_OFFSET_MS).toISOString().slice(0, 19);
-}
+export const jstText = jstLocalText;
 
 /** The inverse of jstText; NaN for text that is not a date-time. */
 export function parseJstText(text: string): number {
@@ -32,9 +29,7 @@ export function parseJstText(text: string): number {
 }
 
 /** Epoch ms of local midnight of the JST day `day` (as in JstTime.day). */
-export function jstMidnight(day: number): number {
-  return day * DAY_MS - JST_OFFSET_MS;
-}
+export const jstMidnight = jstDayIndexStart;
 
 /** Saturday or Sunday. National holidays are not modelled: the models only need a weekly rhythm. */
 export function isWeekend(time: JstTime): boolean {

@@ -6,11 +6,17 @@
  *
  * Secrets never enter the store: settings are stripped of them on the way in, so backups cannot hold them.
  */
+import { join } from 'node:path';
 import type { Logger } from '../util/log.js';
 import { isRecord } from '../util/json.js';
 import { SafeStorage, type Recover } from './safe-storage.js';
 
 export const HALF_HOUR_MS = 30 * 60_000;
+
+/** The store lives in its own folder inside Homebridge's storage directory (api.user.storagePath()). */
+export function storeDirectory(homebridgeStorage: string): string {
+  return join(homebridgeStorage, 'echonet-hems');
+}
 /** A year and a month: this month can always be compared with the same month last year. */
 export const DEFAULT_RETENTION_MONTHS = 13;
 

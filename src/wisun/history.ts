@@ -8,9 +8,8 @@
  * half-hours; only the day boundary needs the offset.
  */
 
-export const SLOT_MS = 30 * 60_000;
-const DAY_MS = 86_400_000;
-const JST_OFFSET_MS = 9 * 3_600_000;
+import { DAY_MS, HALF_HOUR_MS, jstDayStart, jstLocalText, parseJstLocal } from '../util/jst.js';
+export const SLOT_MS = HALF_HOUR_MS;
 /** The meter keeps today and 99 days back (E5 = 0..99). */
 export const MAX_DAY_OFFSET = 99;
 
@@ -65,21 +64,12 @@ export function slotAtOrBefore(t: number): number {
   return Math.floor(t / SLOT_MS) * SLOT_MS;
 }
 
-/** Epoch ms of the Japan local midnight that starts the day containing `t`. */
-export function jstDayStart(t: number): number {
-  return Math.floor((t + JST_OFFSET_MS) / DAY_MS) * DAY_MS - JST_OFFSET_MS;
-}
-
-/** Epoch ms of a Japan local "YYYY-MM-DDThh:mm[:ss]" (the meter's clock is local); undefined if malformed. */
-export function parseJstLocal(text: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text)) return undefined;
-  const t = Date.parse(`${text}+09:00`);
-  return Number.isNaN(t) ? undefined : t;
-}
+// The meter's clock is Japan local time; these are re-exported for the meter client and its tests.
+export { jstDayStart, parseJstLocal };
 
 /** "2026-11-26T10:30:00+09:00": how the CLI and exports show a slot. */
 export function formatJst(t: number): string {
-  return `${new Date(t + JST_OFFSET_MS).toISOString().slice(0, 19)}+09:00`;
+  return `${jstLocalText(t)}+09:00`;
 }
 
 /** Every slot after `after` (exclusive) up to `upTo` (inclusive) that the sink does not hold, oldest first. */

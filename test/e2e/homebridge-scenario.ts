@@ -12,7 +12,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_DIR } from '../../src/cli/demo-rig.js';
 import type { HomebridgeBinary } from '../../src/cli/demo-rig.js';
 import type { EvState } from '../../src/sim/ev.js';
 import type { MeterReading, SolarState } from '../../src/sim/home.js';
@@ -22,6 +21,7 @@ import { accessoryName, characteristicId, HAP, serialOf, type HapAccessory } fro
 import { createLoopbackNamespace, NETNS_SKIP_REASON, type LoopbackNamespace } from '../helpers/netns.js';
 import { PTY_SKIP_REASON } from '../helpers/pty.js';
 import { RigClient } from '../helpers/homebridge-rig-client.js';
+import { buildPluginCopy } from '../helpers/plugin-build.js';
 
 /** Sunday 29 Nov 2026, 11:00 JST: the sun is up and the car is at home. */
 const START = Date.UTC(2026, 10, 29, 2, 0);
@@ -43,6 +43,8 @@ interface ReadAnswer {
 }
 
 export interface ScenarioOptions {
+  /** Names the private plugin build (test-artifacts/plugin-<name>-<pid>). */
+  readonly name: string;
   readonly homebridge?: HomebridgeBinary;
   /** Why this run cannot happen here (e.g. no Homebridge 2.x installed). */
   readonly skip?: string;
@@ -53,6 +55,7 @@ export function homebridgeScenario(options: ScenarioOptions): void {
   let ns: LoopbackNamespace | undefined;
   let rig: RigClient;
   let storage: string;
+  let plugin: { dir: string; remove(): void } | undefined;
   let accessories: HapAccessory[] = [];
 
   const read = async (ids: string[]): Promise<ReadAnswer['characteristics']> => (await rig.call<ReadAnswer>('read', { ids })).characteristics;
@@ -90,11 +93,17 @@ export function homebridgeScenario(options: ScenarioOptions): void {
 
   before(async () => {
     if (skip) return;
-    const built = spawnSync('npm', ['run', 'build'], { cwd: REPO_DIR, encoding: 'utf8' });
-    assert.equal(built.status, 0, `npm run build failed:\n${built.stdout}${built.stderr}`);
+    plugin = buildPluginCopy(options.name);
     storage = mkdtempSync(join(tmpdir(), 'hems-e2e-'));
     ns = await createLoopbackNamespace();
-    rig = await RigClient.start(ns.ns, { storage, hapPort: HAP_PORT, pin: PIN, startAt: START, ...(options.homebridge ? { homebridge: options.homebridge } : {}) });
+    rig = await RigClient.start(ns.ns, {
+      storage,
+      pluginDir: plugin.dir,
+      hapPort: HAP_PORT,
+      pin: PIN,
+      startAt: START,
+      ...(options.homebridge ? { homebridge: options.homebridge } : {}),
+    });
   });
 
   after(async () => {
@@ -106,6 +115,7 @@ export function homebridgeScenario(options: ScenarioOptions): void {
       await ns.cleanup();
     }
     if (storage) rmSync(storage, { recursive: true, force: true });
+    plugin?.remove();
   });
 
   test('pairs without mDNS and shows one accessory per device', { skip, timeout: 90_000 }, async () => {

@@ -8,5 +8,5 @@ import { describe } from 'node:test';
 import { homebridgeScenario } from './homebridge-scenario.js';
 
 describe('Homebridge 1.x with the plugin on the simulated home', () => {
-  homebridgeScenario({});
+  homebridgeScenario({ name: 'hb1' });
 });

@@ -26,6 +26,8 @@ export interface RigConfig {
   /** Simulated time at the start (the clock then runs at real speed). */
   readonly startAt: number;
   readonly homebridge?: HomebridgeBinary;
+  /** A built copy of the plugin (see plugin-build.ts). */
+  readonly pluginDir: string;
 }
 
 export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log' | 'shutdown';
@@ -40,14 +42,15 @@ let homebridge: HomebridgeRun;
 let pairing: PairingData | undefined;
 
 async function startBridge(): Promise<number> {
-  homebridge = startHomebridge(
-    config.storage,
-    (line) => {
+  homebridge = startHomebridge({
+    storage: config.storage,
+    pluginDir: config.pluginDir,
+    binary: config.homebridge,
+    onLine: (line) => {
       homebridgeLog.push(line);
       process.stderr.write(`${line}\n`);
     },
-    config.homebridge,
-  );
+  });
   return homebridge.running;
 }
 

@@ -14,8 +14,9 @@
  *     prediction of grid-connected photovoltaic systems", IEEE J. Sel. Topics Appl. Earth Obs. Remote
  *     Sens. 2(1), 2009, which reports about 36 % for single stations in Germany); household load hourly
  *     errors around 40-50 % of the mean (single-home day-ahead forecasting, e.g. Humeau, Wijaya,
- *     Vasirani, Aberer, "Electricity load forecasting for residential customers", SustainIT 2013). The
- *     bench measures and prints the realised errors of both modes.
+ *     Vasirani, Aberer, "Electricity load forecasting for residential customers", SustainIT 2013). With
+ *     the spreads below, building 1 of the data set over 330 days measures PV 0.34 (daily energy 0.25)
+ *     and load 0.44; the bench measures and prints the realised errors of both modes.
  *
  * Hot-water draws are forecast in both modes from the tank's own record (mean of the last week's draws
  * at that half-hour, plus a margin), as a real controller would from the EcoCute's remaining-water

@@ -13,6 +13,9 @@ export interface StrategyMetrics {
   readonly adjustedCostYen: number;
   readonly boughtKwh: number;
   readonly soldKwh: number;
+  readonly pvKwh: number;
+  /** Household load plus heat pump plus EV charging, kWh. */
+  readonly consumedKwh: number;
   readonly selfConsumption: number;
   readonly selfSufficiency: number;
   /** Bought in half-hours where solar exceeded the household load (the daytime surplus windows). */
@@ -58,7 +61,6 @@ export class MetricsRecorder {
     if (!d) return;
     this.departures++;
     if (!d.metTarget) this.missed++;
-    if (process.env.DBG && !d.metTarget) console.log('MISSED', d);
   }
 
   record(truth: SlotTruth, command: SlotCommand, out: SlotOutcome): void {
@@ -79,7 +81,6 @@ export class MetricsRecorder {
     this.balanceError = Math.max(this.balanceError, Math.abs(balance));
     const now = { heat: out.heatKwh > 1e-9, ev: out.evKwh > 1e-9, battery: batteryKey(command.battery) };
     if (this.last) this.switches += Number(now.heat !== this.last.heat) + Number(now.ev !== this.last.ev) + Number(now.battery !== this.last.battery);
-    if (process.env.DBG && this.last) { if (now.heat !== this.last.heat) console.log('sw heat', new Date(truth.start).toISOString()); if (now.ev !== this.last.ev) console.log('sw ev', new Date(truth.start).toISOString()); if (now.battery !== this.last.battery) console.log('sw bat', new Date(truth.start).toISOString(), this.last.battery, '->', now.battery); }
     this.last = now;
   }
 
@@ -92,6 +93,8 @@ export class MetricsRecorder {
       adjustedCostYen: this.cost - storedValueYen,
       boughtKwh: this.bought,
       soldKwh: this.sold,
+      pvKwh: this.pv,
+      consumedKwh: this.used,
       selfConsumption: this.pv > 0 ? (this.pv - this.sold) / this.pv : 0,
       selfSufficiency: this.used > 0 ? 1 - this.bought / this.used : 0,
       boughtInSurplusKwh: this.boughtInSurplus,
