@@ -10,6 +10,7 @@
  * into the host: `start()` supervises in the background and reports each step as a 'state' event.
  * `connect()` is the one-attempt variant for the CLI, which wants a typed error instead of patience.
  */
+import { ECHONET_PORT } from '../echonet/transport.js';
 import { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { redactingLogger, type Logger } from '../util/log.js';
@@ -109,7 +110,6 @@ export interface BrouteSessionOptions {
   readonly transmitLimitMaxMs?: number;
 }
 
-const ECHONET_PORT = 0x0e1a;
 const DEFAULTS = {
   backoff: { initialMs: 5_000, maxMs: 5 * 60_000 },
   credentialsBackoff: { initialMs: 60_000, maxMs: 60 * 60_000 },

@@ -3,6 +3,7 @@
  * lines, events and ERXUDP datagrams out, with the delays of the real thing (or a fraction of them in
  * fast mode) and the faults tests ask for. Transport-free: index.ts connects it to a pty or to memory.
  */
+import { ECHONET_PORT } from '../../echonet/transport.js';
 import { ESV } from '../../echonet/frame.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { Command } from './input.js';
@@ -57,7 +58,6 @@ const CHANNELS = 28;
 const DONGLE_MAC = '001D129012345678';
 const METER_LQI = 0xb4;
 const PANA_PORT = 0x02cc;
-const ECHONET_PORT = 0x0e1a;
 const HALF_HOUR_MS = 1_800_000;
 /** A J11 "command error" notification: what a J11 dongle sends back to text it does not understand. */
 const J11_FRAME = Uint8Array.of(0xd0, 0xea, 0x83, 0xfc, 0x6f, 0xff, 0x00, 0x04, 0x04, 0x3d, 0x00, 0x00);

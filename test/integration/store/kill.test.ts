@@ -50,6 +50,7 @@ test(`SIGKILL at random points, up to ${RUNS} times: the store opens and loses a
   const started = Date.now();
   let runs = 0;
   let lastAcked = -1;
+  const inFlight = new Set<number>();
   try {
     while (runs < RUNS && Date.now() - started < BUDGET_MS) {
       const acked = await killAfter(dir, Math.floor(Math.random() * 300));
@@ -63,9 +64,13 @@ test(`SIGKILL at random points, up to ${RUNS} times: the store opens and loses a
         assert.equal(s.start, BASE + i * HALF_HOUR_MS);
         assert.deepEqual(s.kwh, { bought: i, sold: i / 2, 'device/x': 0 - i || 0 });
       });
+      // a half-hour in flight at a kill may have kept its slot and lost its event; nothing else is missing
+      if (slots.length - 1 > acked) inFlight.add(slots.length - 1);
+      const events = (await history.events(BASE, BASE + slots.length * HALF_HOUR_MS)).map((e) => Number(e.detail.slice(5)));
+      const expected = slots.map((_, i) => i).filter((i) => i % 5 === 0);
+      assert.deepEqual(events, expected.filter((i) => events.includes(i)), 'events in order, each once');
+      assert.deepEqual(expected.filter((i) => !events.includes(i) && !inFlight.has(i)), [], 'no event lost outside a kill');
       lastAcked = slots.length - 1;
-      const events = await history.events(BASE, BASE + slots.length * HALF_HOUR_MS);
-      assert.deepEqual(events.map((e) => e.detail), slots.map((_, i) => i).filter((i) => i % 5 === 0).map((i) => `step ${i}`));
     }
     assert.ok(runs >= 30 || Date.now() - started >= BUDGET_MS, `only ${runs} runs`);
     assert.ok(lastAcked > 50, `the writer got through ${lastAcked + 1} half-hours`);

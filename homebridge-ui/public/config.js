@@ -1,0 +1,49 @@
+/**
+ * The wizard's choices merged into the plugin's config block. Fields the wizard does not manage are
+ * kept as they are, so the wizard and the plain settings form can be used in turn.
+ */
+export const PLATFORM = 'EchonetHems';
+
+/** The block to edit: the existing one, or a new one with the schema's defaults. */
+export function currentBlock(blocks) {
+  return structuredClone(blocks.find((b) => b.platform === PLATFORM) ?? { platform: PLATFORM, name: 'ECHONET HEMS' });
+}
+
+/**
+ * @param {Record<string, any>} block
+ * @param {{port: string, brouteId: string, broutePassword: string, iface: string, devices: any[], picks: Record<string, {use: boolean, name: string}>, purchaseMode: string, tariff: string, office: string, area: string}} w
+ */
+export function applyWizard(block, w) {
+  const out = { ...block, platform: PLATFORM };
+  if (w.port) {
+    out.meter = { ...block.meter, serialPort: w.port, brouteId: w.brouteId.trim().toUpperCase(), broutePassword: w.broutePassword.trim() };
+  }
+  if (w.iface || w.devices.length > 0 || block.echonet) {
+    const echonet = { ...block.echonet };
+    if (w.iface) echonet.interface = w.iface;
+    else delete echonet.interface;
+    out.echonet = echonet;
+  }
+  const picked = w.devices.filter((d) => d.kind);
+  if (picked.length > 0) {
+    const ids = new Set(picked.map((d) => d.identity));
+    const kept = (block.devices ?? []).filter((d) => !ids.has(d.id));
+    out.devices = [
+      ...kept,
+      ...picked.map((d) => {
+        const pick = w.picks[d.identity] ?? { use: true, name: '' };
+        const name = pick.name.trim();
+        return { id: d.identity, ...(name ? { name } : {}), hide: !pick.use };
+      }),
+    ];
+  }
+  out.purchaseMode = w.purchaseMode;
+  const scheduler = { ...block.scheduler };
+  if (w.tariff) scheduler.tariff = w.tariff;
+  else delete scheduler.tariff;
+  if (w.office) scheduler.forecast = { office: w.office, ...(w.area ? { area: w.area } : {}) };
+  else delete scheduler.forecast;
+  if (Object.keys(scheduler).length > 0) out.scheduler = scheduler;
+  else delete out.scheduler;
+  return out;
+}

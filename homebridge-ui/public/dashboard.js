@@ -1,0 +1,183 @@
+/**
+ * The energy dashboard: renders the status document the plugin writes (see src/ui-status) and polls
+ * the server for a new one. Every number shown comes from that document; nothing is computed here
+ * beyond formatting and the month comparison.
+ */
+import { fill, h } from './dom.js';
+import { fmt, t, currentLang } from './i18n.js';
+import { todayChart } from './chart.js';
+
+/** The plugin writes every minute; polling a little faster shows a new file soon after it lands. */
+const POLL_MS = 20_000;
+/** Three missed writes: the plugin is probably not running. */
+const STALE_MS = 3 * 60_000;
+
+export function startDashboard(root) {
+  let last;
+  let timer;
+  const load = async () => {
+    try {
+      last = await homebridge.request('/status');
+    } catch (err) {
+      last = { ok: false, reason: 'invalid', detail: err?.message ?? String(err) };
+    }
+    render(root, last);
+  };
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      if (!document.hidden) await load();
+      schedule();
+    }, POLL_MS);
+  };
+  load().then(schedule);
+  return { rerender: () => last && render(root, last), reload: load };
+}
+
+function render(root, read) {
+  if (!read.ok) {
+    fill(root, h('p', { class: 'eh-notice', 'data-testid': 'status-missing' }, read.reason === 'absent' ? t('noStatus') : t('badStatus', { detail: read.detail })));
+    return;
+  }
+  const st = read.status;
+  fill(
+    root,
+    h('p', { class: read.ageMs > STALE_MS ? 'eh-notice eh-warn' : 'eh-muted', 'data-testid': 'age' }, read.ageMs > STALE_MS ? t('stale', { age: fmt.age(read.ageMs) }) : t('updated', { age: fmt.age(read.ageMs) })),
+    warningsCard(st),
+    flowCard(st.flow),
+    chartCard(st),
+    moneyCard(st),
+    schedulerCard(st.scheduler),
+    weatherCard(st.weather),
+    completenessCard(st),
+  );
+}
+
+function card(title, testid, ...body) {
+  return h('section', { class: 'eh-card', 'data-testid': testid }, h('h2', {}, title), ...body);
+}
+
+function warningsCard(st) {
+  const all = [...st.warnings, ...(st.scheduler?.warnings ?? [])];
+  if (all.length === 0) return null;
+  return card(t('warnings'), 'warnings', h('ul', { class: 'eh-list' }, all.map((w) => h('li', { class: 'eh-warn' }, currentLang() === 'ja' && w.textJa ? w.textJa : w.text))));
+}
+
+function flowCard(flow) {
+  const tile = (key, label, value, detail, cls = '') => h('div', { class: `eh-tile ${cls}`, 'data-testid': `flow-${key}` }, h('div', { class: 'eh-tile-label' }, label), h('div', { class: 'eh-tile-value' }, value), h('div', { class: 'eh-tile-detail' }, detail ?? ''));
+  const direction = (w, plus, minus) => (w === null ? t('noReading') : w > 0 ? plus : w < 0 ? minus : t('idle'));
+  const tiles = [
+    tile('grid', t('grid'), fmt.w(flow.gridW === null ? null : Math.abs(flow.gridW)), direction(flow.gridW, t('buying'), t('selling')), flow.gridW > 0 ? 'eh-buy' : flow.gridW < 0 ? 'eh-sell' : ''),
+    tile('solar', t('solar'), fmt.w(flow.solarW), null, 'eh-sun'),
+    tile('home', t('home'), fmt.w(flow.homeW), null),
+  ];
+  if (flow.battery) tiles.push(tile('battery', t('battery'), fmt.w(flow.battery.w === null ? null : Math.abs(flow.battery.w)), `${direction(flow.battery.w, t('charging'), t('discharging'))} · ${fmt.pct(flow.battery.socPct)}`));
+  if (flow.ev) {
+    const vehicle = flow.ev.vehicle ? t(`vehicle.${flow.ev.vehicle}`) : '';
+    tiles.push(tile('ev', t('ev'), fmt.w(flow.ev.w === null ? null : Math.abs(flow.ev.w)), [direction(flow.ev.w, t('charging'), t('discharging')), fmt.pct(flow.ev.socPct), vehicle].filter((x) => x && x !== '–').join(' · ')));
+  }
+  if (flow.ecocute) {
+    const e = flow.ecocute;
+    tiles.push(tile('ecocute', t('ecocute'), e.heating === null ? t('noReading') : e.heating ? t('heating') : t('notHeating'), [t('tank', { temp: fmt.temp(e.tankTempC) }), t('hotWater', { litres: fmt.litres(e.remainingHotWaterL) })].join(' · ')));
+  }
+  return card(t('flow'), 'flow', h('div', { class: 'eh-tiles' }, tiles));
+}
+
+function chartCard(st) {
+  const slots = st.today.slots;
+  const finished = slots.filter((x) => x.mark !== 'future');
+  const legend = h(
+    'div',
+    { class: 'eh-legend' },
+    [
+      ['eh-key-consumption', t('consumption')],
+      ['eh-key-generation', t('generation')],
+      ['eh-key-bought', t('bought')],
+      ['eh-key-sold', t('sold')],
+      ['eh-key-backfill', t('backfilled')],
+      ['eh-key-missing', t('missing')],
+    ].map(([cls, label]) => h('span', {}, h('i', { class: `eh-key ${cls}` }), label)),
+  );
+  return card(t('chartTitle'), 'chart', finished.length === 0 ? h('p', { class: 'eh-muted' }, t('chartEmpty')) : [h('div', { class: 'eh-chart-wrap' }, todayChart(slots)), legend]);
+}
+
+function moneyCard(st) {
+  const rows = [
+    ['today', st.totals.today],
+    ['thisMonth', st.totals.thisMonth],
+    ['lastMonthToDate', st.totals.lastMonthToDate],
+    ['lastMonth', st.totals.lastMonth],
+  ];
+  const table = h(
+    'table',
+    { class: 'eh-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, t('bought')), h('th', {}, t('sold')), h('th', {}, t('cost')), h('th', {}, t('earned')), h('th', {}, t('co2')))),
+    h(
+      'tbody',
+      {},
+      rows.map(([key, x]) =>
+        h('tr', { 'data-testid': `totals-${key}` }, h('th', {}, t(key)), h('td', {}, fmt.kwh(x.boughtKwh)), h('td', {}, fmt.kwh(x.soldKwh)), h('td', {}, fmt.yen(x.costYen)), h('td', {}, fmt.yen(x.earnedYen)), h('td', {}, fmt.kg(x.co2Kg))),
+      ),
+    ),
+  );
+  const now = st.totals.thisMonth;
+  const before = st.totals.lastMonthToDate;
+  let comparison = null;
+  if (now.costYen !== null && before.costYen) {
+    const change = ((now.costYen - now.earnedYen - (before.costYen - before.earnedYen)) / Math.abs(before.costYen - before.earnedYen || 1)) * 100;
+    comparison = h('p', { class: change > 0 ? 'eh-up' : 'eh-down', 'data-testid': 'month-compare' }, t('vsLastMonth', { pct: `${change > 0 ? '+' : ''}${Math.round(change)}%` }));
+  }
+  const tariff = st.tariff ? h('p', { class: 'eh-muted' }, currentLang() === 'ja' ? st.tariff.nameJa : st.tariff.name) : h('p', { class: 'eh-muted' }, t('noTariff'));
+  return card(t('money'), 'money', h('div', { class: 'eh-scroll' }, table), comparison, tariff);
+}
+
+function schedulerCard(sch) {
+  if (!sch) return card(t('scheduler'), 'scheduler', h('p', { class: 'eh-muted' }, t('noPlan')));
+  const ja = currentLang() === 'ja';
+  const plan =
+    sch.plan.length === 0
+      ? h('p', { class: 'eh-muted' }, t('nothingPlanned'))
+      : h(
+          'ul',
+          { class: 'eh-list eh-plan' },
+          sch.plan.map((w) =>
+            h('li', { 'data-testid': 'plan-window' }, h('strong', {}, `${fmt.time(w.from)}–${fmt.time(w.to)} ${t(`device.${w.device}`)}: ${t(`action.${w.action}`)}`), h('div', { class: 'eh-muted' }, w.reason.text)),
+          ),
+        );
+  const gates = h(
+    'ul',
+    { class: 'eh-list' },
+    sch.gates.map((g) => {
+      const failed = g.gates.filter((x) => !x.passed);
+      return h(
+        'li',
+        { 'data-testid': `gates-${g.device}` },
+        h('span', { class: g.allowed ? 'eh-badge eh-ok' : 'eh-badge eh-no' }, g.allowed ? t('allowed') : t('blocked')),
+        ' ',
+        h('strong', {}, t(`device.${g.device}`)),
+        failed.length > 0 ? h('ul', { class: 'eh-sublist' }, failed.map((x) => h('li', { 'data-code': x.code }, ja ? x.messageJa : x.message))) : null,
+      );
+    }),
+  );
+  const shortfalls = sch.shortfalls.length > 0 ? [h('h3', {}, t('shortfalls')), h('ul', { class: 'eh-list' }, sch.shortfalls.map((r) => h('li', {}, r.text)))] : [];
+  return card(t('scheduler'), 'scheduler', plan, gates, ...shortfalls);
+}
+
+function weatherCard(w) {
+  if (!w) return card(t('weather'), 'weather', h('p', { class: 'eh-muted' }, t('noWeather')));
+  const ja = currentLang() === 'ja';
+  const day = (label, d) => (d ? h('div', { class: 'eh-tile' }, h('div', { class: 'eh-tile-label' }, label), h('div', { class: 'eh-tile-value' }, t(`weatherClass.${d.weatherClass}`)), h('div', { class: 'eh-tile-detail' }, d.popPercent === undefined ? '' : t('pop', { pct: fmt.pct(d.popPercent) }))) : null);
+  const warnings = w.warnings.length === 0 ? h('p', { class: 'eh-muted' }, t('noWarnings')) : h('ul', { class: 'eh-list' }, w.warnings.map((x) => h('li', { class: x.level === 'advisory' ? '' : 'eh-warn' }, ja ? x.nameJa : x.name)));
+  return card(t('weather'), 'weather', h('div', { class: 'eh-tiles' }, day(t('today'), w.today), day(t('tomorrow'), w.tomorrow)), warnings);
+}
+
+function completenessCard(st) {
+  const c = st.completeness;
+  const bar = h('div', { class: 'eh-bar' }, ['live', 'backfill', 'missing'].map((k) => (c[k] > 0 ? h('span', { class: `eh-bar-${k}`, style: `flex:${c[k]}` }) : null)));
+  const devices = h(
+    'ul',
+    { class: 'eh-list eh-devices' },
+    st.devices.map((d) => h('li', {}, h('span', { class: d.online ? 'eh-badge eh-ok' : 'eh-badge eh-no' }, d.online ? t('online') : t('offline')), ' ', t(`kind.${d.kind}`), d.lastReadingAt ? h('span', { class: 'eh-muted' }, ` · ${fmt.time(d.lastReadingAt)}`) : null)),
+  );
+  return card(t('completeness'), 'completeness', h('p', { 'data-testid': 'completeness-text' }, t('completenessText', c)), bar, h('h3', {}, t('devices')), devices);
+}
