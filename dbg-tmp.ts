@@ -1,22 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { buildModel, switchedDevices } from './src/scheduler/planner/model.js';
+import { buildModel } from './src/scheduler/planner/model.js';
 import { DEFAULT_PLAN_SETTINGS } from './src/scheduler/planner/types.js';
-import { loadSolver, solveLp } from './src/scheduler/planner/solver.js';
+import { loadSolver } from './src/scheduler/planner/solver.js';
 const input = JSON.parse(readFileSync('/tmp/short.json', 'utf8'));
 const h = await loadSolver();
-const m = buildModel(input, DEFAULT_PLAN_SETTINGS);
-const r = solveLp(h, m.text({ relax: true }), 5, 0.005)!;
-console.log('relaxed', r.objective, Array.from({length: 12}, (_, i) => `${r.value('g'+i).toFixed(3)}/${r.value('c'+i).toFixed(3)}`).join(' '), 'es0', r.value('es0'));
-console.log(input.ev.charging, input.ev.slotsInState, input.ev.storedKwh);
-import { relaxAndFix } from './src/scheduler/planner/relax-and-fix.js';
-const s = relaxAndFix(h, m, switchedDevices(input), input.slots.length, DEFAULT_PLAN_SETTINGS)!;
-console.log('rf', s.objective, Array.from({length: 12}, (_, i) => `${s.value('g'+i).toFixed(3)}/${s.value('c'+i).toFixed(3)}`).join(' '), 'es0', s.value('es0'));
-import { roundSequence } from './src/scheduler/planner/relax-and-fix.js';
-for (const d of switchedDevices(input)) {
-  const names = Array.from({ length: 16 }, (_, i) => `${d.prefix}${i}`);
-  console.log(d.prefix, roundSequence(names.map(n => r.value(n)), { threshold: 0.15, peaks: true }, d, 2, 2, (i) => m.isPinned(names[i]!)).join(''), names.map(n => r.value(n).toFixed(2)).join(' '));
+const lp = buildModel(input, DEFAULT_PLAN_SETTINGS).text({ relax: true });
+console.log('slots', input.slots.length, 'chars', lp.length);
+for (let w = 0; w < 30; w++) h.solve(lp, {});
+for (const opts of [{}, { presolve: 'off' }, { simplex_strategy: 4 }, { presolve: 'off', simplex_strategy: 4 }, { simplex_strategy: 1 }, {solver: 'ipm', run_crossover: 'off'}]) {
+  const t0 = performance.now();
+  let obj = 0;
+  for (let k = 0; k < 20; k++) obj = h.solve(lp, opts as any).ObjectiveValue;
+  console.log(JSON.stringify(opts), ((performance.now() - t0) / 20).toFixed(1), 'ms', obj.toFixed(3));
 }
-const fixed = new Map<string, 0|1>();
-for (const d of switchedDevices(input)) { const names = Array.from({ length: 16 }, (_, i) => `${d.prefix}${i}`); roundSequence(names.map(n => r.value(n)), { threshold: 0.15, peaks: true }, d, 2, 2, (i) => m.isPinned(names[i]!)).forEach((v, i) => fixed.set(names[i]!, v)); }
-const res = h.solve(m.text({ relax: true, fixed }), {});
-console.log(res.Status, res.ObjectiveValue);

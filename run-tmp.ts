@@ -5,6 +5,6 @@ const lines = csv.split('\n');
 const off = Number(process.argv[2] ?? 0);
 const text = [lines[0], ...lines.slice(1 + off * 24, 1 + off * 24 + 24 * (14 + Number(process.argv[3] ?? 7) + 1))].join('\n');
 const t0 = Date.now();
-const r = await simulateYear(text, {}, { days: Number(process.argv[3] ?? 7) });
+const r = await simulateYear(text, {}, { days: Number(process.argv[3] ?? 7), strategies: (process.argv[4] ?? 'none,planner,optimum').split(',') as any });
 console.log('s', (Date.now() - t0) / 1000, r.firstDay, r.days, 'captured', r.captured_saving, r.captured_saving_b);
-for (const [k, m] of Object.entries(r.strategies)) console.log(k.padEnd(10), m!.adjustedCostYen.toFixed(0), m!.costYen.toFixed(0), 'sold', m!.soldKwh.toFixed(1), 'bought', m!.boughtKwh.toFixed(1), 'bIS', m!.boughtInSurplusKwh.toFixed(1), 'hp', m!.heatPumpKwh.toFixed(1), 'ev', m!.evKwh.toFixed(1), 'svc', m!.serviceMet.toFixed(3), m!.hotWaterDaysShort, m!.departuresMissed + '/' + m!.departures, 'sw', m!.switchesPerDay.toFixed(1), 'ms', m!.planMsMedian.toFixed(0), m!.planMsMax.toFixed(0), 'bal', m!.balanceErrorKwh.toExponential(1));
+for (const [k, m] of Object.entries(r.strategies)) console.log(k.padEnd(10), m!.adjustedCostYen.toFixed(0), m!.costYen.toFixed(0), 'sold', m!.soldKwh.toFixed(1), 'bought', m!.boughtKwh.toFixed(1), 'bIS', m!.boughtInSurplusKwh.toFixed(1), 'hp', m!.heatPumpKwh.toFixed(1), 'ev', m!.evKwh.toFixed(1), 'svc', m!.serviceMet.toFixed(3), m!.hotWaterDaysShort, m!.departuresMissed + '/' + m!.departures, 'sw', m!.switchesPerDay.toFixed(1), JSON.stringify(m!.switchesPerDayBy), 'ms', m!.planMsMedian.toFixed(0), m!.planMsMax.toFixed(0), 'bal', m!.balanceErrorKwh.toExponential(1));

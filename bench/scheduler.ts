@@ -37,34 +37,30 @@ async function runJob(job: Job): Promise<ReplayResult> {
   return simulateYear(slice(csv, job.startDay), {}, { days: DAYS, historyDays: HISTORY_DAYS });
 }
 
-// a replay job in a child process (this same file), so that two run on two cores
-const JOB_ENV = 'SCHEDULER_BENCH_JOB';
-const childJob = process.env[JOB_ENV];
-if (childJob !== undefined && process.send) {
-  process.send(await runJob(JSON.parse(childJob) as Job), () => process.exit(0));
+// the replays of one lane in a child process (this same file), so that two lanes run on two cores; a
+// lane runs its weeks one after the other in one process, which keeps the solver's compiled code warm
+const JOBS_ENV = 'SCHEDULER_BENCH_JOBS';
+const childJobs = process.env[JOBS_ENV];
+if (childJobs !== undefined && process.send) {
+  const results: ReplayResult[] = [];
+  for (const job of JSON.parse(childJobs) as Job[]) results.push(await runJob(job));
+  process.send(results, () => process.exit(0));
 }
 
-function inChild(job: Job): Promise<ReplayResult> {
+function inChild(jobs: readonly Job[]): Promise<ReplayResult[]> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, [JOB_ENV]: JSON.stringify(job) } });
-    child.once('message', (m) => resolve(m as ReplayResult));
+    const child = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, [JOBS_ENV]: JSON.stringify(jobs) } });
+    child.once('message', (m) => resolve(m as ReplayResult[]));
     child.once('error', reject);
-    child.once('exit', (code) => code === 0 || reject(new Error(`replay of ${job.home} day ${job.startDay} exited with ${code}`)));
+    child.once('exit', (code) => code === 0 || reject(new Error(`a replay lane exited with ${code}`)));
   });
 }
 
 async function runAll(jobs: readonly Job[]): Promise<ReplayResult[]> {
-  const results: ReplayResult[] = new Array(jobs.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < jobs.length) {
-      const k = next++;
-      results[k] = await inChild(jobs[k]!);
-      console.error(`  ${jobs[k]!.home} from day ${jobs[k]!.startDay}: done`);
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL }, lane));
-  return results;
+  const lanes = Array.from({ length: PARALLEL }, (_, k) => jobs.filter((_, j) => j % PARALLEL === k));
+  const done = await Promise.all(lanes.map(inChild));
+  // back in job order
+  return jobs.map((_, j) => done[j % PARALLEL]![Math.floor(j / PARALLEL)]!);
 }
 
 type Sums = Record<'cost' | 'sold' | 'bought' | 'boughtInSurplus' | 'pv' | 'used' | 'switches' | 'days' | 'departures' | 'missed' | 'shortDays', number> & {

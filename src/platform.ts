@@ -9,7 +9,17 @@
  * every failure is logged with what to do about it.
  */
 import type { API, DynamicPlatformPlugin, Logging, PlatformAccessory, PlatformConfig } from 'homebridge';
-import { accessoryFor, eveCharacteristics, namesFor, type AccessoryContext, type DeviceAccessory, type StoredContext } from './accessories/index.js';
+import {
+  accessoryFor,
+  eveCharacteristics,
+  matterOf,
+  MatterEnergy,
+  namesFor,
+  type AccessoryContext,
+  type DeviceAccessory,
+  type MatterAccessoryLike,
+  type StoredContext,
+} from './accessories/index.js';
 import { overrideFor, parseConfig, type HemsConfig } from './config.js';
 import { createHome, type Home, type HomeDevice } from './home/index.js';
 import { PLATFORM_NAME, PLUGIN_NAME, DISCOVERY_INTERVAL_MS, STALE_ACCESSORY_GRACE_MS } from './settings.js';
@@ -20,6 +30,8 @@ import { prefixLogger, redactingLogger, type Logger } from './util/log.js';
 export class EchonetHemsPlatform implements DynamicPlatformPlugin {
   private readonly cached = new Map<string, PlatformAccessory<StoredContext>>();
   private readonly shown = new Map<string, DeviceAccessory>();
+  private readonly matterCached: MatterAccessoryLike[] = [];
+  private matter: MatterEnergy | undefined;
   private readonly log: Logger;
   private home: Home | undefined;
   private staleTimer: NodeJS.Timeout | undefined;
@@ -51,6 +63,11 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
     this.cached.set(accessory.UUID, accessory as PlatformAccessory<StoredContext>);
   }
 
+  /** The same for cached Matter accessories (Homebridge 2.x with Matter on). */
+  configureMatterAccessory(accessory: MatterAccessoryLike): void {
+    this.matterCached.push(accessory);
+  }
+
   private async start(config: HemsConfig): Promise<void> {
     const home = createHome({
       clock: systemClock,
@@ -76,8 +93,16 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
     this.home = home;
     const ctx: AccessoryContext = { api: this.api, home, config, eve: eveCharacteristics(this.api), names: namesFor(config.language) };
     for (const accessory of this.cached.values()) this.restore(ctx, accessory);
+    const matter = matterOf(this.api);
+    if (matter) {
+      this.matter = new MatterEnergy(matter, ctx, prefixLogger(this.log, 'Matter'));
+      for (const accessory of this.matterCached) this.matter.remember(accessory);
+    }
     home.on('device-added', (device) => this.found(ctx, device));
-    home.on('device-changed', (device) => this.shown.get(device.identity)?.refresh());
+    home.on('device-changed', (device) => {
+      this.shown.get(device.identity)?.refresh();
+      this.matter?.update(device);
+    });
     this.staleTimer = setTimeout(() => this.removeStale(), STALE_ACCESSORY_GRACE_MS);
     this.staleTimer.unref();
     try {
@@ -110,10 +135,11 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
       this.log.info(`${ctx.names.kind[device.kind]} ${device.identity} is hidden in the settings`);
       return;
     }
+    const name = override?.name ?? ctx.names.kind[device.kind];
+    this.matter?.show(device, name);
     let shown = this.shown.get(device.identity);
     if (!shown) {
       const uuid = this.api.hap.uuid.generate(device.identity);
-      const name = override?.name ?? ctx.names.kind[device.kind];
       const accessory = new this.api.platformAccessory<StoredContext>(name, uuid);
       accessory.context = { identity: device.identity, kind: device.kind };
       shown = accessoryFor(ctx, accessory, prefixLogger(this.log, name));
@@ -129,6 +155,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
 
   /** Cached accessories whose device has not been found during the grace period. */
   private removeStale(): void {
+    this.matter?.removeUnshown();
     for (const [identity, shown] of this.shown) {
       if (this.home?.device(identity)) continue;
       this.shown.delete(identity);

@@ -21,9 +21,7 @@ export async function testBroute(body, io) {
   // the meter client redacts the ID and password from every line before it reaches this logger
   const log = { debug: () => {}, info: step('info'), warn: step('warn'), error: step('error') };
   try {
-    step('info')(`opening ${port}`);
     const reading = await meterRead({ port, id: String(body.id ?? '').trim(), password: String(body.password ?? '').trim(), log, lister: io.lister });
-    step('info')('meter answered');
     return { ...reading, elapsedMs: Date.now() - started };
   } catch (err) {
     throw Object.assign(new Error(portHint(err)), { code: err.code ?? 'error', name: err.name });
@@ -32,7 +30,7 @@ export async function testBroute(body, io) {
   }
 }
 
-/** serialport's own open errors say little to a homeowner; the two common causes get a sentence. */
+/** serialport's own open errors say little to a homeowner; the common causes get a sentence. */
 function portHint(err) {
   const message = err instanceof Error ? err.message : String(err);
   if (/cannot lock port|resource temporarily unavailable|EBUSY/i.test(message)) {

@@ -6,16 +6,19 @@
 import { s } from './dom.js';
 import { fmt, t } from './i18n.js';
 
-const W = 720;
-const H = 240;
-const LEFT = 44;
-const RIGHT = 8;
+const LEFT = 36;
+const RIGHT = 6;
 const TOP = 10;
-const BOTTOM = 24;
-const SLOT_W = (W - LEFT - RIGHT) / 48;
+const BOTTOM = 22;
 
-/** @param {{start: number, consumedKwh: number|null, generatedKwh: number|null, boughtKwh: number|null, soldKwh: number|null, mark: string}[]} slots */
-export function todayChart(slots) {
+/**
+ * @param {{start: number, consumedKwh: number|null, generatedKwh: number|null, boughtKwh: number|null, soldKwh: number|null, mark: string}[]} slots
+ * @param {number} widthPx the space it has: drawn 1:1, so labels keep their size from phone to desktop
+ */
+export function todayChart(slots, widthPx) {
+  const W = Math.max(320, Math.round(widthPx || 720));
+  const H = W < 600 ? 220 : 260;
+  const SLOT_W = (W - LEFT - RIGHT) / 48;
   const up = Math.max(0.1, ...slots.flatMap((x) => [x.consumedKwh ?? 0, x.generatedKwh ?? 0, x.boughtKwh ?? 0]));
   const down = Math.max(0, ...slots.map((x) => x.soldKwh ?? 0));
   const scale = (H - TOP - BOTTOM) / (up + down);
@@ -39,7 +42,6 @@ export function todayChart(slots) {
     svg.append(s('line', { x1: LEFT, x2: W - RIGHT, y1: y(kwh), y2: y(kwh), class: kwh === 0 ? 'eh-axis' : 'eh-grid' }));
     svg.append(s('text', { x: LEFT - 4, y: y(kwh) + 4, class: 'eh-tick', 'text-anchor': 'end' }, String(Math.abs(kwh))));
   }
-  svg.append(s('text', { x: 2, y: TOP + 8, class: 'eh-tick' }, 'kWh'));
   for (let hour = 0; hour <= 24; hour += 3) {
     svg.append(s('text', { x: x(hour * 2), y: H - 6, class: 'eh-tick', 'text-anchor': 'middle' }, String(hour)));
   }
@@ -54,8 +56,9 @@ export function todayChart(slots) {
     svg.append(g);
   });
 
-  svg.append(s('path', { d: area(slots, (v) => v.generatedKwh, x, y, zero), class: 'eh-generation' }));
-  svg.append(s('path', { d: line(slots, (v) => v.consumedKwh, x, y), class: 'eh-consumption' }));
+  const cx = (i) => x(i) + SLOT_W / 2;
+  svg.append(s('path', { d: area(slots, (v) => v.generatedKwh, cx, y, zero), class: 'eh-generation' }));
+  svg.append(s('path', { d: line(slots, (v) => v.consumedKwh, cx, y), class: 'eh-consumption' }));
   return svg;
 }
 
@@ -80,7 +83,7 @@ function ticks(up, down) {
   return out;
 }
 
-/** A polyline through slot centres; a slot without a value breaks it. */
+/** A polyline through the slots (x gives a slot's centre); a slot without a value breaks it. */
 function line(slots, get, x, y) {
   let d = '';
   let pen = false;
@@ -90,7 +93,7 @@ function line(slots, get, x, y) {
       pen = false;
       return;
     }
-    d += `${pen ? 'L' : 'M'}${(x(i) + SLOT_W / 2).toFixed(1)},${y(v).toFixed(1)}`;
+    d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
     pen = true;
   });
   return d;
@@ -111,7 +114,7 @@ function area(slots, get, x, y, zero) {
   slots.forEach((slot, i) => {
     const v = get(slot);
     if (v === null || v === undefined) return flush();
-    run.push([x(i) + SLOT_W / 2, y(v)]);
+    run.push([x(i), y(v)]);
   });
   flush();
   return d;

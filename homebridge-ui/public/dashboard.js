@@ -31,6 +31,14 @@ export function startDashboard(root) {
     }, POLL_MS);
   };
   load().then(schedule);
+  // the chart is drawn for the width it has (text stays readable on a phone): redraw when that changes
+  let width = root.clientWidth;
+  new ResizeObserver(() => {
+    if (last && root.clientWidth > 0 && Math.abs(root.clientWidth - width) > 40) {
+      width = root.clientWidth;
+      render(root, last);
+    }
+  }).observe(root);
   return { rerender: () => last && render(root, last), reload: load };
 }
 
@@ -45,7 +53,8 @@ function render(root, read) {
     h('p', { class: read.ageMs > STALE_MS ? 'eh-notice eh-warn' : 'eh-muted', 'data-testid': 'age' }, read.ageMs > STALE_MS ? t('stale', { age: fmt.age(read.ageMs) }) : t('updated', { age: fmt.age(read.ageMs) })),
     warningsCard(st),
     flowCard(st.flow),
-    chartCard(st),
+    // the card's padding and border take 26 px of the width
+    chartCard(st, root.clientWidth - 26),
     moneyCard(st),
     schedulerCard(st.scheduler),
     weatherCard(st.weather),
@@ -64,7 +73,8 @@ function warningsCard(st) {
 }
 
 function flowCard(flow) {
-  const tile = (key, label, value, detail, cls = '') => h('div', { class: `eh-tile ${cls}`, 'data-testid': `flow-${key}` }, h('div', { class: 'eh-tile-label' }, label), h('div', { class: 'eh-tile-value' }, value), h('div', { class: 'eh-tile-detail' }, detail ?? ''));
+  const tile = (key, label, value, detail, cls = '') =>
+    h('div', { class: `eh-tile ${cls}`, 'data-testid': `flow-${key}` }, h('div', { class: 'eh-tile-label' }, label), h('div', { class: /\d/.test(value) ? 'eh-tile-value' : 'eh-tile-value eh-text' }, value), h('div', { class: 'eh-tile-detail' }, detail ?? ''));
   const direction = (w, plus, minus) => (w === null ? t('noReading') : w > 0 ? plus : w < 0 ? minus : t('idle'));
   const tiles = [
     tile('grid', t('grid'), fmt.w(flow.gridW === null ? null : Math.abs(flow.gridW)), direction(flow.gridW, t('buying'), t('selling')), flow.gridW > 0 ? 'eh-buy' : flow.gridW < 0 ? 'eh-sell' : ''),
@@ -83,7 +93,7 @@ function flowCard(flow) {
   return card(t('flow'), 'flow', h('div', { class: 'eh-tiles' }, tiles));
 }
 
-function chartCard(st) {
+function chartCard(st, width) {
   const slots = st.today.slots;
   const finished = slots.filter((x) => x.mark !== 'future');
   const legend = h(
@@ -98,7 +108,7 @@ function chartCard(st) {
       ['eh-key-missing', t('missing')],
     ].map(([cls, label]) => h('span', {}, h('i', { class: `eh-key ${cls}` }), label)),
   );
-  return card(t('chartTitle'), 'chart', finished.length === 0 ? h('p', { class: 'eh-muted' }, t('chartEmpty')) : [h('div', { class: 'eh-chart-wrap' }, todayChart(slots)), legend]);
+  return card(t('chartTitle'), 'chart', finished.length === 0 ? h('p', { class: 'eh-muted' }, t('chartEmpty')) : [h('div', { class: 'eh-chart-wrap' }, todayChart(slots, width)), legend]);
 }
 
 function moneyCard(st) {
@@ -116,16 +126,26 @@ function moneyCard(st) {
       'tbody',
       {},
       rows.map(([key, x]) =>
-        h('tr', { 'data-testid': `totals-${key}` }, h('th', {}, t(key)), h('td', {}, fmt.kwh(x.boughtKwh)), h('td', {}, fmt.kwh(x.soldKwh)), h('td', {}, fmt.yen(x.costYen)), h('td', {}, fmt.yen(x.earnedYen)), h('td', {}, fmt.kg(x.co2Kg))),
+        h(
+          'tr',
+          { 'data-testid': `totals-${key}` },
+          h('th', { scope: 'row' }, t(key)),
+          h('td', { 'data-label': t('bought') }, fmt.kwh(x.boughtKwh)),
+          h('td', { 'data-label': t('sold') }, fmt.kwh(x.soldKwh)),
+          h('td', { 'data-label': t('cost') }, fmt.yen(x.costYen)),
+          h('td', { 'data-label': t('earned') }, fmt.yen(x.earnedYen)),
+          h('td', { 'data-label': t('co2') }, fmt.kg(x.co2Kg)),
+        ),
       ),
     ),
   );
+  // net = bought for - sold for: with solar it can be negative, so the difference is said in yen
   const now = st.totals.thisMonth;
   const before = st.totals.lastMonthToDate;
   let comparison = null;
-  if (now.costYen !== null && before.costYen) {
-    const change = ((now.costYen - now.earnedYen - (before.costYen - before.earnedYen)) / Math.abs(before.costYen - before.earnedYen || 1)) * 100;
-    comparison = h('p', { class: change > 0 ? 'eh-up' : 'eh-down', 'data-testid': 'month-compare' }, t('vsLastMonth', { pct: `${change > 0 ? '+' : ''}${Math.round(change)}%` }));
+  if (now.costYen !== null && before.slots > 0) {
+    const diff = now.costYen - now.earnedYen - (before.costYen - before.earnedYen);
+    comparison = h('p', { class: diff > 0 ? 'eh-up' : 'eh-down', 'data-testid': 'month-compare' }, t(diff > 0 ? 'moreThanLastMonth' : 'lessThanLastMonth', { yen: fmt.yen(Math.abs(diff)) }));
   }
   const tariff = st.tariff ? h('p', { class: 'eh-muted' }, currentLang() === 'ja' ? st.tariff.nameJa : st.tariff.name) : h('p', { class: 'eh-muted' }, t('noTariff'));
   return card(t('money'), 'money', h('div', { class: 'eh-scroll' }, table), comparison, tariff);

@@ -53,9 +53,9 @@ export async function startWizard(root) {
     render();
     try {
       const r = await homebridge.request('/broute/test', { port: state.port, id: state.brouteId, password: state.broutePassword });
-      state.test = { ok: true, text: t('testOk', { power: fmt.w(r.power_w), bought: fmt.kwh(r.bought_kwh) }) };
+      state.test = { ok: true, reading: r };
     } catch (err) {
-      state.test = { ok: false, text: `${t('testFailed')}: ${err?.message ?? String(err)}` };
+      state.test = { ok: false, message: err?.message ?? String(err) };
     }
     state.testing = false;
     render();
@@ -114,6 +114,7 @@ export async function startWizard(root) {
             ),
         h('button', { type: 'button', class: 'eh-btn-secondary', onclick: refreshPorts }, t('refresh')),
       ),
+      chosen ? h('p', { class: 'eh-muted', 'data-testid': 'port-detail' }, portLabel(chosen)) : null,
       chosen?.stablePath ? h('p', { class: 'eh-muted' }, t('useStable', { path: chosen.stablePath })) : null,
       h('label', { for: 'eh-id' }, t('brouteId')),
       h('input', { id: 'eh-id', 'data-testid': 'broute-id', autocomplete: 'off', spellcheck: 'false', maxlength: 32, ...bind('brouteId') }),
@@ -122,7 +123,7 @@ export async function startWizard(root) {
       h('p', { class: 'eh-muted' }, t('brouteHelp')),
       h('button', { type: 'button', 'data-testid': 'broute-test', disabled: state.testing || !state.port, onclick: testMeter }, state.testing ? t('testing') : t('testMeter')),
       state.progress.length > 0 ? h('ol', { class: 'eh-progress', 'data-testid': 'broute-progress' }, state.progress.map((p) => h('li', { class: p.level === 'info' ? '' : 'eh-warn' }, `${(p.at / 1000).toFixed(1)} s  ${p.text}`))) : null,
-      state.test ? h('p', { class: state.test.ok ? 'eh-result eh-ok' : 'eh-result eh-no', 'data-testid': 'broute-result' }, state.test.text) : null,
+      state.test ? h('p', { class: state.test.ok ? 'eh-result eh-ok' : 'eh-result eh-no', 'data-testid': 'broute-result' }, testText(state.test)) : null,
     );
 
     const found = state.devices;
@@ -211,6 +212,11 @@ export async function startWizard(root) {
   render();
   await refreshPorts();
   return { rerender: render };
+}
+
+/** Formatted when shown, so the language toggle changes it too (the meter client's message stays as it is). */
+function testText(test) {
+  return test.ok ? t('testOk', { power: fmt.w(test.reading.power_w), bought: fmt.kwh(test.reading.bought_kwh) }) : `${t('testFailed')}: ${test.message}`;
 }
 
 /** Checks against the patterns of config.schema.json itself, so the page and the schema cannot disagree. */

@@ -12,6 +12,7 @@ import { WaterHeaterAccessory } from './water-heater.js';
 export type { AccessoryContext, DeviceAccessory, StoredContext } from './base.js';
 export { eveCharacteristics } from './eve.js';
 export { namesFor } from './names.js';
+export { matterOf, MatterEnergy, type MatterAccessoryLike } from './matter.js';
 
 const ACCESSORIES: Readonly<Record<DeviceKind, new (ctx: AccessoryContext, accessory: PlatformAccessory<StoredContext>, log: Logger) => DeviceAccessory>> = {
   meter: GridAccessory,

@@ -74,6 +74,8 @@ export interface BridgeOptions {
   readonly bind?: readonly string[];
   /** Poll the devices often, so changes show quickly in a demo or test. */
   readonly pollSeconds?: number;
+  /** Turns on Homebridge 2.x's Matter bridge on this port (Homebridge 1.x ignores it). */
+  readonly matterPort?: number;
 }
 
 /** Writes config.json for Homebridge: the bridge and this plugin on the installation. */
@@ -88,6 +90,7 @@ export function writeHomebridgeConfig(storage: string, installation: Installatio
       ...(bridge.hapPort === undefined ? {} : { port: bridge.hapPort }),
       advertiser: 'ciao',
       ...(bridge.bind ? { bind: bridge.bind } : {}),
+      ...(bridge.matterPort === undefined ? {} : { matter: { port: bridge.matterPort } }),
     },
     platforms: [
       {
@@ -158,7 +161,8 @@ export function startHomebridge(options: HomebridgeOptions): HomebridgeRun {
       partial = lines.pop()!;
       for (const line of lines) {
         onLine(line);
-        const port = /is running on port (\d+)/.exec(line);
+        // the HAP bridge's line, not the Matter server's ("(Matter.js v…) … is running on port")
+        const port = /\(HAP v.* is running on port (\d+)/.exec(line);
         if (port) resolveRunning(Number(port[1]));
       }
     });

@@ -4,6 +4,6 @@ export { createHome } from './open.js';
 export { HomeError } from './errors.js';
 export type { HomeDevice } from './device.js';
 export type { DeviceKind } from './kinds.js';
-export { BATTERY_MODES, type BatteryMode } from './commands.js';
+export type { BatteryMode } from './commands.js';
 export type { ReadingValues, VehicleStatus } from './readings.js';
 export { generationState } from './generation.js';

@@ -29,7 +29,7 @@ export interface Will {
   readonly payload: string;
 }
 
-export class BrokerError extends Error {
+class BrokerError extends Error {
   override readonly name = 'BrokerError';
 }
 
@@ -37,7 +37,7 @@ export class BrokerError extends Error {
  * The mqtt.js options for these settings. Reconnection is left to the caller (reconnectPeriod 0), which
  * backs off and resends from its own outbox rather than from mqtt.js's memory.
  */
-export function clientOptions(settings: BrokerSettings, will: Will | undefined): IClientOptions {
+function clientOptions(settings: BrokerSettings, will: Will | undefined): IClientOptions {
   const options: IClientOptions = {
     clientId: settings.clientId ?? `echonet-hems-${Math.random().toString(16).slice(2, 10)}`,
     clean: true,
@@ -86,7 +86,7 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-export const DEFAULT_EMBEDDED_PORT = 1883;
+const DEFAULT_EMBEDDED_PORT = 1883;
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';

@@ -45,7 +45,7 @@ export type CommandAction =
 
 export type CommandCheck = { readonly ok: true; readonly action: CommandAction } | { readonly ok: false; readonly code: CommandErrorCode; readonly error: string };
 
-export type CommandErrorCode = 'not-a-command' | 'unknown-device' | 'not-allowed' | 'offline' | 'bad-payload' | 'failed';
+type CommandErrorCode = 'not-a-command' | 'unknown-device' | 'not-allowed' | 'offline' | 'bad-payload' | 'failed';
 
 /** Longer than any accepted word; bigger payloads are not even decoded. */
 export const MAX_COMMAND_BYTES = 32;

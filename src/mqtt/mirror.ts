@@ -12,7 +12,7 @@ import { connectClient, type BrokerSettings } from './broker.js';
 import { checkCommand, execute, SCHEDULER_ENABLED, SCHEDULER_SEGMENT, type CommandTarget, type SchedulerSwitch } from './commands.js';
 import { MqttConnection } from './connection.js';
 import { DEFAULT_DISCOVERY_PREFIX, deviceDiscovery, schedulerDiscovery, type DiscoveryContext, type DiscoveryMessage } from './ha-discovery.js';
-import { Outbox, type OutboxOptions, type OutboxStats, type OutMessage } from './outbox.js';
+import { Outbox, type OutboxOptions, type OutboxStats } from './outbox.js';
 import { Topics } from './topics.js';
 import { READING_KEYS, VALUE_SPECS, valuePayload } from './values.js';
 
@@ -51,8 +51,8 @@ export interface MirrorOptions {
   readonly maxBackoffMs?: number;
 }
 
-export const DEFAULT_PREFIX = 'echonet-hems';
-export const DEFAULT_STATE_REFRESH_MS = 5 * 60_000;
+const DEFAULT_PREFIX = 'echonet-hems';
+const DEFAULT_STATE_REFRESH_MS = 5 * 60_000;
 const ONLINE = 'online';
 const OFFLINE = 'offline';
 
@@ -172,16 +172,21 @@ export class MqttMirror {
     return this.outbox.drained();
   }
 
-  /** Every device and its discovery again, as now; the scheduler's switch state too. */
+  /** Every topic again, as now: after a reconnection the broker may have forgotten retained messages. */
   private refresh(): void {
     for (const sent of this.sent.values()) {
       sent.values.clear();
       sent.stateKey = '';
       sent.online = undefined;
-      sent.discovery.clear();
     }
-    if (this.discovery && this.options.scheduler) this.sendDiscovery(schedulerDiscovery(this.discovery));
     if (this.options.scheduler) this.publishSchedulerState();
+    this.announce();
+  }
+
+  /** Discovery again for everything (and whatever else of each device is due). */
+  private announce(): void {
+    for (const sent of this.sent.values()) sent.discovery.clear();
+    if (this.discovery && this.options.scheduler) this.sendDiscovery(schedulerDiscovery(this.discovery));
     for (const device of this.options.source.devices()) this.mirror(device);
   }
 
@@ -234,8 +239,7 @@ export class MqttMirror {
   }
 
   private send(topic: string, payload: string, retain: boolean): void {
-    const message: OutMessage = { topic, payload, retain };
-    this.outbox.push(message);
+    this.outbox.push({ topic, payload, retain });
   }
 
   private received(topic: string, payload: Buffer): void {
@@ -243,9 +247,7 @@ export class MqttMirror {
       // HA's birth message: it (re)started and wants every entity announced again
       if (payload.toString('utf8').trim() === ONLINE && this.discovery) {
         this.options.log.debug('MQTT: Home Assistant is online; sending discovery again');
-        for (const sent of this.sent.values()) sent.discovery.clear();
-        if (this.options.scheduler) this.sendDiscovery(schedulerDiscovery(this.discovery));
-        for (const device of this.options.source.devices()) this.mirror(device);
+        this.announce();
       }
       return;
     }

@@ -41,7 +41,7 @@ export interface OutboxOptions {
 }
 
 /** About ten hours of a full home's telemetry at the default poll rates (see BENCHMARKS.md). */
-export const DEFAULT_OUTBOX_LIMIT = 100_000;
+const DEFAULT_OUTBOX_LIMIT = 100_000;
 const DEFAULT_WINDOW = 64;
 
 interface Entry {

@@ -12,7 +12,9 @@
  * `decide` is the pure part (plan + device state + what we did last -> what to do and why); `Executor`
  * is the thin shell that writes and remembers.
  */
-import { BATTERY_MODES, type BatteryMode, type HomeDevice } from '../home/index.js';
+import type { BatteryMode, HomeDevice } from '../home/index.js';
+// the list of modes is not on the home model's face; the command table is its single source
+import { BATTERY_MODES } from '../home/commands.js';
 import type { Clock } from '../util/clock.js';
 import { errorMessage } from '../util/guard.js';
 import { clock as hhmm, type DeviceKind as Role } from './explain.js';
@@ -130,6 +132,8 @@ function decideOne(device: HomeDevice, role: Role, want: Want, mem: DeviceMemory
   const step = (code: StepCode, text: string): Step => ({ identity: device.identity, role, code, text });
   const name = NAME[role];
   if (!isEnabled(device, input.enabled)) return [step('not-enabled', `${name}: solar control is not enabled for it in the settings; never touched`), undefined];
+  // left to finish on its own (the warning top-up): what it does next is its own business, not an override
+  if (want.kind === 'leave') return [step('left', `${name}: ${want.reason}; left to run on its own`), undefined];
   const state = stateOf(device, role);
   let current: DeviceMemory = mem;
 
@@ -147,7 +151,6 @@ function decideOne(device: HomeDevice, role: Role, want: Want, mem: DeviceMemory
     }
     current = {};
   }
-  if (want.kind === 'leave') return [step('left', `${name}: ${want.reason}; left to run on its own`), undefined];
   if (!device.online) return [step('offline', `${name}: not answering; nothing sent (${want.reason})`), current];
   if (!device.commands.has(COMMAND_OF_ROLE[role])) {
     return [step('not-settable', `${name}: its settings do not allow this to be changed over the network; nothing sent (${want.reason})`), current];
@@ -159,7 +162,7 @@ function decideOne(device: HomeDevice, role: Role, want: Want, mem: DeviceMemory
     if (!ours && state && state.value !== OFF[role] && want.kind === 'release') {
       return [step('not-ours', `${name}: ${state.value} was not started by the scheduler; left as it is (${want.reason})`), current];
     }
-    return [step('in-state', `${name}: nothing to hand back (${want.reason})`), current];
+    return [step('in-state', `${name}: runs on its own (${want.reason})`), current];
   }
   if (state?.value === target) return [step('in-state', `${name}: already ${target} (${want.reason})`), current];
   if (current.retryAt !== undefined && now < current.retryAt) {

@@ -29,7 +29,7 @@ import { surplusOf } from './planner/reasons.js';
 import { loadSolver } from './planner/solver.js';
 import { SLOT_HOURS, type Plan, type PlanInput, type Reason, type SlotDecision } from './planner/types.js';
 import { mergeForecasts, type ForecastFeed } from './providers.js';
-import { DEFAULT_REGULATOR, REGULATOR_OFF, regulate, type RegulatorState } from './regulator.js';
+import { DEFAULT_REGULATOR, regulate, type RegulatorState } from './regulator.js';
 import { DEFAULT_REPLAY_CONFIG, tankKwh, type BatteryConfig, type EcoCuteConfig, type EvConfig } from './replay/config.js';
 import { hotWaterDrawKwh } from './replay/household.js';
 import type { Tariff } from './tariff.js';
@@ -170,7 +170,7 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
   private forecastState: SchedulerStatus['forecast'] = { status: 'none', message: 'no forecast fetched yet', messageJa: '予報はまだ取得していません' };
   private linkage: WarningLinkage | undefined;
   private linkageState: WarningLinkageState = {};
-  private regulators = new Map<Role, { planOn: boolean; state: RegulatorState }>();
+  private readonly regulators = new Map<Role, RegulatorState>();
   private lastSteps: Step[] = [];
   private readonly log_: DecisionEntry[] = [];
   private readonly lastText = new Map<string, string>();
@@ -282,7 +282,7 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     this.gates = this.evaluate(live, forecast);
     for (const g of this.gates) {
       const blocked = explainBlocked(g.device, g.gates);
-      this.record({ about: g.device, code: blocked ? 'gate-closed' : 'gate-open', text: blocked ?? `${g.device}: every gate passed` });
+      this.record({ about: g.device, code: blocked ? 'gate-closed' : 'gate-open', text: blocked ?? 'every gate passed' });
     }
 
     if (this.linkage.suspendSolar) {
@@ -430,12 +430,11 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
       this.regulators.delete(role);
       return { on: true, text: reason.text };
     }
-    const entry = this.regulators.get(role);
-    const minKw = role === 'ev' ? this.settings.ev.minKw : kw;
-    const maxKw = role === 'ev' ? this.settings.ev.maxKw : kw;
-    let state: RegulatorState = entry?.planOn ? entry.state : { on: true, kw: maxKw, reason };
-    if (entry?.planOn) state = regulate(state, now, -gridW / 1000, { ...DEFAULT_REGULATOR, minKw, maxKw });
-    this.regulators.set(role, { planOn: true, state });
+    // the plan's run starts as planned; from then on the meter decides (gridW is + buying, the regulator
+    // wants + export). Both devices are switched on and off only, so they run at the plan's power or not at all.
+    const previous = this.regulators.get(role);
+    const state: RegulatorState = previous ? regulate(previous, now, -gridW / 1000, { ...DEFAULT_REGULATOR, minKw: kw, maxKw: kw }) : { on: true, kw, reason };
+    this.regulators.set(role, state);
     return state.on ? { on: true, text: reason.text } : { on: false, text: `${reason.text}; held back by the live meter: ${state.reason.text}` };
   }
 
@@ -469,7 +468,8 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     const entry: DecisionEntry = { at: this.deps.clock.now(), ...e };
     this.log_.push(entry);
     if (this.log_.length > this.settings.decisionLogSize) this.log_.splice(0, this.log_.length - this.settings.decisionLogSize);
-    const line = `${e.about}: ${e.text}`;
+    // device steps name their device already ("EcoCute: set manual_heating ...")
+    const line = e.identity === undefined ? `${e.about}: ${e.text}` : e.text;
     if (e.code === 'failed' || e.code === 'override') this.deps.log.warn(line);
     else if (e.code === 'write' || e.about === 'plan' || e.about === 'warning' || e.about === 'switch') this.deps.log.info(line);
     else this.deps.log.debug(line);

@@ -14,7 +14,7 @@ import type { Logger } from '../util/log.js';
 import { isRecord } from '../util/json.js';
 import { DATA_DIR, QUARANTINE_DIR, type Recover } from './safe-storage.js';
 
-export const BACKUP_DIR = 'backups';
+const BACKUP_DIR = 'backups';
 export const DEFAULT_KEEP = 14;
 const MANIFEST = 'manifest.json';
 const DAY_MS = 86_400_000;

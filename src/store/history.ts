@@ -18,7 +18,7 @@ export function storeDirectory(homebridgeStorage: string): string {
   return join(homebridgeStorage, 'echonet-hems');
 }
 /** A year and a month: this month can always be compared with the same month last year. */
-export const DEFAULT_RETENTION_MONTHS = 13;
+const DEFAULT_RETENTION_MONTHS = 13;
 
 /** Energy of one half-hour by source, kWh: 'bought', 'sold', 'generated', and `device/<identity>`. */
 export interface EnergySlot {
@@ -162,8 +162,9 @@ export class History {
   }
 
   /** Resolves when everything recorded so far is on disk. */
-  settled(): Promise<void> {
-    return this.storage.settled();
+  async settled(): Promise<void> {
+    await this.updates;
+    await this.storage.settled();
   }
 
   private async range<T extends { at: number }>(series: 'events' | 'decisions', from: number, to: number): Promise<T[]> {

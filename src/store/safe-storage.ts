@@ -49,7 +49,7 @@ function unseal(text: string): unknown {
 }
 
 /** True when a file's text is an intact item file. */
-export function isIntact(text: string): boolean {
+function isIntact(text: string): boolean {
   try {
     const datum = unseal(text);
     return isRecord(datum) && typeof datum.key === 'string';

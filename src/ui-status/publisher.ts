@@ -65,7 +65,7 @@ export function startStatusPublisher(options: StatusPublisherOptions): StatusPub
 }
 
 /** The inputs of buildStatus at `now`: history from the start of last month (JST), the rest as the sources say. */
-export async function collectStatusInput(sources: StatusSources, now: number): Promise<StatusInput> {
+async function collectStatusInput(sources: StatusSources, now: number): Promise<StatusInput> {
   return {
     now,
     purchaseMode: sources.purchaseMode,

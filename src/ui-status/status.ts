@@ -185,7 +185,7 @@ function consumed(mode: 'surplus' | 'full', bought: number | null, sold: number 
   // 全量買取: everything generated goes to the grid through its own meter, so the home uses what it buys
   if (mode === 'full') return bought;
   if (generated === null) return sold === null || sold === 0 ? bought : null;
-  return Math.max(0, bought + generated - (sold ?? 0));
+  return round(Math.max(0, bought + generated - (sold ?? 0)));
 }
 
 function todaySlots(input: StatusInput, dayStart: number): StatusSlot[] {
@@ -323,7 +323,7 @@ function schedulerStatus(s: NonNullable<StatusInput['scheduler']>, dayStart: num
 }
 
 /** Runs of consecutive half-hours with the same action per device, within [from, to), idle runs dropped. */
-export function planWindows(plan: Plan, from: number, to: number): PlanWindow[] {
+function planWindows(plan: Plan, from: number, to: number): PlanWindow[] {
   const windows: PlanWindow[] = [];
   const open = new Map<PlanWindow['device'], { from: number; to: number; action: string; reason: Reason }>();
   const close = (device: PlanWindow['device']) => {

@@ -28,6 +28,7 @@ const START = Date.UTC(2026, 10, 29, 2, 0);
 const PIN = '031-45-154';
 const HAP_PORT = 51826;
 const COMMUNICATION_FAILURE = -70402;
+const MATTER_PORT = 5540;
 const C = HAP.characteristic;
 
 interface HomeState {
@@ -48,6 +49,8 @@ export interface ScenarioOptions {
   readonly homebridge?: HomebridgeBinary;
   /** Why this run cannot happen here (e.g. no Homebridge 2.x installed). */
   readonly skip?: string;
+  /** Turn on the bridge's Matter server and check the Matter electrical sensors (Homebridge 2.2+). */
+  readonly matter?: boolean;
 }
 
 export function homebridgeScenario(options: ScenarioOptions): void {
@@ -102,6 +105,7 @@ export function homebridgeScenario(options: ScenarioOptions): void {
       hapPort: HAP_PORT,
       pin: PIN,
       startAt: START,
+      ...(options.matter ? { matterPort: MATTER_PORT } : {}),
       ...(options.homebridge ? { homebridge: options.homebridge } : {}),
     });
   });
@@ -140,7 +144,7 @@ export function homebridgeScenario(options: ScenarioOptions): void {
     await matches('Solar Generation', C.eveConsumption, (s) => Math.round(s.solar.powerW), 0.5);
     await matches('Solar Generation', C.eveTotal, (s) => s.solar.cumulativeKwh, 0.002);
     await matches('Solar Generating', C.occupancy, (s) => s.solar.powerW >= 10);
-    await matches('Solar Power (lux = W)', C.lux, (s) => Math.max(0.0001, Math.round(s.solar.powerW)), 0.5);
+    await matches('Solar Power in Lux', C.lux, (s) => Math.max(0.0001, Math.round(s.solar.powerW)), 0.5);
     // EcoCute
     await matches('Tank Temperature', C.temperature, (s) => Math.round(s.tank.tankTempC));
     await matches('Hot Water Remaining', C.batteryLevel, (s) => Math.round((Math.round(s.tank.remainingL) / s.tank.capacityL) * 100));
@@ -156,6 +160,24 @@ export function homebridgeScenario(options: ScenarioOptions): void {
     await matches('Battery Level', C.batteryLevel, (s) => Math.round(s.battery.socPct));
     await matches('Battery Level', C.chargingState, (s) => (s.battery.powerW > 0.5 ? 1 : 0));
     await matches('Charge Battery Now', C.on, (s) => ['charge', 'rapid_charge'].includes(s.battery.mode));
+  });
+
+  test('Matter electrical sensors carry the grid and solar power and energy', { skip: skip ?? (options.matter ? undefined : 'Matter needs Homebridge 2.2+'), timeout: 120_000 }, async () => {
+    type Probe = Record<string, { power?: { activePower?: number | null }; energy?: Record<string, { energy: number } | null> }>;
+    const near = (what: string, got: number | null | undefined, want: number, tolerance: number): string | undefined =>
+      typeof got === 'number' && Math.abs(got - want) <= tolerance ? undefined : `${what}: Matter has ${String(got)}, the simulated home ${want}`;
+    // mW and mWh; the meter counts energy in 0.1 kWh and totals go to Matter once a minute
+    await eventually('Matter state', async () => {
+      const [probe, s] = [await rig.call<Probe | undefined>('matter'), await state()];
+      if (!probe?.Grid || !probe.Solar) return `the probe has not seen both accessories yet: ${JSON.stringify(probe)}`;
+      return (
+        near('grid power', probe.Grid.power?.activePower, Math.round(s.meter.powerW) * 1000, 1000) ??
+        near('solar power', probe.Solar.power?.activePower, -Math.round(s.solar.powerW) * 1000, 1000) ??
+        near('grid bought', probe.Grid.energy?.cumulativeEnergyImported?.energy, s.meter.boughtKwh * 1e6, 2e5) ??
+        near('grid sold', probe.Grid.energy?.cumulativeEnergyExported?.energy, s.meter.soldKwh * 1e6, 2e5) ??
+        near('solar generated', probe.Solar.energy?.cumulativeEnergyExported?.energy, s.solar.cumulativeKwh * 1e6, 1e5)
+      );
+    }, 90_000);
   });
 
   test('沸き増し and EV charging switched from HomeKit change the emulated devices', { skip, timeout: 120_000 }, async () => {

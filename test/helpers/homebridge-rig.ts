@@ -10,7 +10,7 @@
  * Homebridge's and the simulators' logs go to stderr.
  */
 import { createInterface } from 'node:readline';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpClient, type PairingData } from 'hap-controller';
@@ -26,17 +26,28 @@ export interface RigConfig {
   /** Simulated time at the start (the clock then runs at real speed). */
   readonly startAt: number;
   readonly homebridge?: HomebridgeBinary;
-  /** A built copy of the plugin (see plugin-build.ts). */
+  /** The plugins Homebridge loads (see plugin-build.ts). */
   readonly pluginDir: string;
+  /** Turns Matter on (Homebridge 2.x). */
+  readonly matterPort?: number;
 }
 
-export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log' | 'shutdown';
+export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log' | 'matter' | 'shutdown';
+
+/** Configures the test-only MatterProbe platform (test/helpers/matter-probe) beside ours. */
+function addMatterProbe(storage: string): void {
+  const file = join(storage, 'config.json');
+  const homebridgeConfig = JSON.parse(readFileSync(file, 'utf8')) as { platforms: object[] };
+  homebridgeConfig.platforms.push({ platform: 'MatterProbe' });
+  writeFileSync(file, JSON.stringify(homebridgeConfig, null, 2));
+}
 
 const config = JSON.parse(process.argv[2]!) as RigConfig;
 const log = consoleLogger('rig');
 const clock = new ScaledClock(config.startAt, 1);
 const installation = await startInstallation({ clock, dir: mkdtempSync(join(tmpdir(), 'hems-rig-')), log });
-const { username } = writeHomebridgeConfig(config.storage, installation, { hapPort: config.hapPort, pin: config.pin, bind: ['lo'], pollSeconds: 5 });
+const { username } = writeHomebridgeConfig(config.storage, installation, { hapPort: config.hapPort, pin: config.pin, bind: ['lo'], pollSeconds: 5, matterPort: config.matterPort });
+if (config.matterPort !== undefined) addMatterProbe(config.storage);
 const homebridgeLog: string[] = [];
 let homebridge: HomebridgeRun;
 let pairing: PairingData | undefined;
@@ -94,6 +105,11 @@ const ops: Record<RigOp, (args: Record<string, unknown>) => Promise<unknown>> = 
     return { port: await startBridge() };
   },
   log: async () => homebridgeLog.join('\n'),
+  /** The Matter state the probe read last, by accessory name (undefined before its first line). */
+  matter: async () => {
+    const line = homebridgeLog.findLast((l) => l.includes('MATTER-PROBE {'));
+    return line === undefined ? undefined : JSON.parse(line.slice(line.indexOf('MATTER-PROBE ') + 'MATTER-PROBE '.length));
+  },
   /** Stops Homebridge and the simulators, then exits: a killed rig would leave Homebridge running. */
   shutdown: async () => {
     await homebridge.stop();

@@ -148,6 +148,14 @@ export class Recorder {
     }
   }
 
+  /** Waits until nothing new arrived for `ms` (the retained messages have all come in). */
+  async quiet(ms = 200): Promise<void> {
+    for (let count = -1; count !== this.messages.length; ) {
+      count = this.messages.length;
+      await new Promise((r) => setTimeout(r, ms));
+    }
+  }
+
   async close(): Promise<void> {
     await this.client.endAsync(true);
   }

@@ -29,6 +29,8 @@ export interface StrategyMetrics {
   /** Share of days with enough hot water and of departures at target, the smaller of the two. */
   readonly serviceMet: number;
   readonly switchesPerDay: number;
+  /** The same by device: heat-pump on/off, EV charging on/off, battery mode changes. */
+  readonly switchesPerDayBy: { readonly heat: number; readonly ev: number; readonly battery: number };
   readonly planMsMedian: number;
   readonly planMsMax: number;
   readonly replans: number;
@@ -51,7 +53,7 @@ export class MetricsRecorder {
   private readonly shortDays = new Set<number>();
   private departures = 0;
   private missed = 0;
-  private switches = 0;
+  private readonly switches = { heat: 0, ev: 0, battery: 0 };
   private balanceError = 0;
   private last: { heat: boolean; ev: boolean; battery: string } | undefined;
 
@@ -80,7 +82,11 @@ export class MetricsRecorder {
     const balance = out.importKwh - out.exportKwh - (truth.loadKwh + out.heatKwh + out.evKwh + out.batteryChargeKwh - out.batteryDischargeKwh - truth.pvKwh);
     this.balanceError = Math.max(this.balanceError, Math.abs(balance));
     const now = { heat: out.heatKwh > 1e-9, ev: out.evKwh > 1e-9, battery: batteryKey(command.battery) };
-    if (this.last) this.switches += Number(now.heat !== this.last.heat) + Number(now.ev !== this.last.ev) + Number(now.battery !== this.last.battery);
+    if (this.last) {
+      this.switches.heat += Number(now.heat !== this.last.heat);
+      this.switches.ev += Number(now.ev !== this.last.ev);
+      this.switches.battery += Number(now.battery !== this.last.battery);
+    }
     this.last = now;
   }
 
@@ -105,7 +111,12 @@ export class MetricsRecorder {
       departures: this.departures,
       departuresMissed: this.missed,
       serviceMet: Math.min(hotWaterOk, evOk),
-      switchesPerDay: this.switches / Math.max(1, days),
+      switchesPerDay: (this.switches.heat + this.switches.ev + this.switches.battery) / Math.max(1, days),
+      switchesPerDayBy: {
+        heat: this.switches.heat / Math.max(1, days),
+        ev: this.switches.ev / Math.max(1, days),
+        battery: this.switches.battery / Math.max(1, days),
+      },
       planMsMedian: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : 0,
       planMsMax: sorted.length ? sorted[sorted.length - 1]! : 0,
       replans: sorted.length,

@@ -75,6 +75,7 @@ export async function simulateYear(csvText: string, config: Partial<ReplayConfig
     const strategy = makeStrategy(name, { ...ctx, highs });
     const metrics = new MetricsRecorder(resolved);
     const onOff = { heating: false, heatSlots: 0, charging: false, chargeSlots: 0 };
+    let lastGrid: { importKwh: number; exportKwh: number } | undefined;
     for (let i = from; i < to; i++) {
       const slot: SlotTruth = {
         start: truth.start[i]!,
@@ -95,8 +96,9 @@ export async function simulateYear(csvText: string, config: Partial<ReplayConfig
         charging: onOff.charging,
         chargeSlotsInState: onOff.chargeSlots,
       };
-      const command = strategy.command({ i, home, status });
+      const command = strategy.command({ i, home, status, lastGrid });
       const out = home.step(slot, command);
+      lastGrid = out;
       metrics.record(slot, command, out);
       const heating = out.heatKwh > 1e-9;
       const charging = out.evKwh > 1e-9;

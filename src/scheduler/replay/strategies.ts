@@ -35,7 +35,12 @@ export interface SlotView {
   readonly i: number;
   readonly home: SimulatedHome;
   readonly status: DeviceStatus;
+  /** The meter over the previous half-hour. */
+  readonly lastGrid?: { readonly importKwh: number; readonly exportKwh: number };
 }
+
+/** A half-hour whose grid exchange missed the plan's by more than this re-plans at once, kWh. */
+const DEVIATION_KWH = 0.4;
 
 export interface Strategy {
   command(view: SlotView): SlotCommand;
@@ -88,11 +93,15 @@ class PlannerStrategy implements Strategy {
     this.forecaster = new Forecaster(ctx.truth, mode, ctx.config.seed);
   }
 
-  command({ i, status }: SlotView): SlotCommand {
+  command({ i, status, lastGrid }: SlotView): SlotCommand {
     const { config, truth, car, highs } = this.ctx;
     const arrived = i > 0 && car.home[i] === true && car.home[i - 1] === false;
     const covered = this.plan ? i - this.planFrom < this.plan.decisions.length : false;
-    if (!covered || arrived || i - this.planFrom >= this.every) {
+    // the live meter: a half-hour far off the plan (a forecast miss) is re-planned without waiting
+    const expected = this.plan?.decisions[i - 1 - this.planFrom];
+    const deviated =
+      expected !== undefined && lastGrid !== undefined && Math.abs(lastGrid.exportKwh - lastGrid.importKwh - (expected.exportKwh - expected.importKwh)) > DEVIATION_KWH;
+    if (!covered || arrived || deviated || i - this.planFrom >= this.every) {
       const t = truth.start[i]!;
       const endOfTomorrow = startOfJstDay(t) + 2 * DAY_MS;
       const n = Math.max(1, Math.min(config.maxHorizonSlots, (endOfTomorrow - t) / HALF_HOUR_MS, truth.start.length - i));

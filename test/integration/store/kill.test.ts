@@ -16,7 +16,7 @@ import { TEMP_SUFFIX } from '../../../src/util/atomic-file.js';
 
 const WRITER = fileURLToPath(new URL('../../helpers/store-writer-main.ts', import.meta.url));
 const BASE = Date.UTC(2026, 0, 1);
-const RUNS = 40;
+const RUNS = 32;
 /** The whole test stops killing after this, whatever RUNS says, to stay within CI time. */
 const BUDGET_MS = 90_000;
 

@@ -151,3 +151,12 @@ test('AiSEG2 compatibility: heats only when the surplus covers the need + 0.3 kW
   const noData = aiseg2Plan({ slots: day((i) => (hourOf(i) >= 11 && hourOf(i) < 13 ? 1.05 : 0)), ecocute: tank(1) }, { ...facts, dataCondition: { ...data, met: false, have: 2 }, ecocuteNeedKwh: 1 });
   assert.equal(heatSlots(noData).length, 0);
 });
+
+test("relax-and-fix lands within a few yen of the exact branch-and-bound optimum", async () => {
+  const input: PlanInput = { slots: day((i) => (hourOf(i) >= 10 && hourOf(i) < 14 ? 1.1 : 0), 24), ecocute: tank(1.5, 24), ev: car(20, 26, 24) };
+  const fast = await plan(input);
+  const exact = await plan({ ...input, settings: { method: 'exact', timeLimitS: 20 } });
+  assert.equal(exact.status, 'optimal');
+  assert.equal(fast.status, 'relax-and-fix');
+  assert.ok(fast.objective.totalYen <= exact.objective.totalYen + 10, `${fast.objective.totalYen} vs ${exact.objective.totalYen}`);
+});

@@ -1,0 +1,150 @@
+/**
+ * The energy dashboard in a real browser against the simulated home: the ECHONET emulator and a process
+ * doing what the platform does (home model over ECHONET Lite, history, startStatusPublisher) share a
+ * network namespace; the UI server reads the status file they write. The page must show that file's
+ * numbers, and the file's live powers must match the emulator's true state.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, FrameLocator } from 'playwright-core';
+import { createLoopbackNamespace, spawnIn, type InNamespace, type LoopbackNamespace } from '../helpers/netns.js';
+import { EmulatorProcess } from '../helpers/emulator-process.js';
+import { statusFilePath, type UiStatus } from '../../src/ui-status/index.js';
+import { startUiHost, type UiHost } from './ui-host.js';
+import { buildUi, launchBrowser, openPage, readSchema, screenshot, UI_SKIP_REASON, VIEWPORTS } from './ui-support.js';
+
+const skip = UI_SKIP_REASON;
+const STATUS_MAIN = fileURLToPath(new URL('./ui-status-main.ts', import.meta.url));
+const CONFIG = [{ platform: 'EchonetHems', name: 'ECHONET HEMS', echonet: { interface: '127.0.0.1' } }];
+
+interface Truth {
+  flows: { gridW: number; solarW: number; batteryW: number; evW: number };
+  tank: { tankTempC: number; remainingL: number; heating: boolean };
+  ev: { socPct: number };
+  battery: { socPct: number };
+}
+
+let build: ReturnType<typeof buildUi>;
+let space: LoopbackNamespace;
+let emulator: EmulatorProcess;
+let writer: InNamespace;
+let host: UiHost;
+let browser: Browser;
+let storage: string;
+let layout: { backfill: number[]; missing: number[] };
+
+before(async () => {
+  if (skip) return;
+  build = buildUi();
+  storage = mkdtempSync(join(tmpdir(), 'hems-ui-dashboard-'));
+  space = await createLoopbackNamespace();
+  emulator = await EmulatorProcess.start(space.ns, ['--address', '127.0.0.2', '--interface', '127.0.0.1', '--seed', '3']);
+  writer = spawnIn(space.ns, process.execPath, ['--import', 'tsx', STATUS_MAIN, storage, '127.0.0.1', '127.0.0.2']);
+  ({ layout } = JSON.parse(await writer.nextLine((l) => l.includes('"ready":true'), 60_000)) as { layout: typeof layout });
+  host = await startUiHost({ uiDir: build.uiDir, storagePath: storage, config: CONFIG, schema: readSchema() });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.close();
+  await space?.cleanup();
+  if (storage) rmSync(storage, { recursive: true, force: true });
+  build?.cleanup();
+});
+
+test('the dashboard shows the status file, and the file matches the emulator', { skip, timeout: 120_000 }, async () => {
+  // hold the file still, and read the emulator's truth at the same moment
+  const frozen = writer.nextLine((l) => l.includes('"frozen":true'));
+  writer.child.stdin!.write('freeze\n');
+  await frozen;
+  const { state } = await emulator.command<{ state: Truth }>({ cmd: 'state' });
+  const status = JSON.parse(readFileSync(statusFilePath(storage), 'utf8')) as UiStatus;
+
+  // the file against the emulator: the readings are at most a poll (1 s) old
+  const near = (a: number | null | undefined, b: number, tolerance: number, what: string) => assert.ok(a !== null && a !== undefined && Math.abs(a - b) <= tolerance, `${what}: status ${a} vs emulator ${b}`);
+  near(status.flow.solarW, state.flows.solarW, Math.max(150, 0.15 * state.flows.solarW), 'solar W');
+  near(status.flow.gridW, state.flows.gridW, 600, 'grid W');
+  near(status.flow.battery?.socPct, state.battery.socPct, 2, 'battery SoC');
+  near(status.flow.ev?.socPct, state.ev.socPct, 2, 'EV SoC');
+  near(status.flow.ecocute?.tankTempC, state.tank.tankTempC, 1.5, 'tank temperature');
+  assert.equal(status.devices.length, 5);
+  assert.equal(status.completeness.backfill, layout.backfill.length);
+  assert.equal(status.completeness.missing, layout.missing.length);
+
+  const { page, requests, errors } = await openPage(browser, VIEWPORTS.phone, 'en-GB');
+  await page.goto(host.url);
+  const ui = page.frameLocator('#plugin');
+  await ui.getByTestId('flow').waitFor();
+
+  // the page against the file
+  near(watts(await tile(ui, 'solar')), status.flow.solarW ?? NaN, 50, 'solar tile');
+  near(watts(await tile(ui, 'grid')), Math.abs(status.flow.gridW ?? NaN), 50, 'grid tile');
+  near(watts(await tile(ui, 'home')), status.flow.homeW ?? NaN, 50, 'home tile');
+  assert.match(await ui.getByTestId('flow-grid').textContent() ?? '', status.flow.gridW! > 0 ? /buying/ : status.flow.gridW! < 0 ? /selling/ : /idle/);
+  assert.match(await ui.getByTestId('flow-battery').textContent() ?? '', new RegExp(`${Math.round(status.flow.battery!.socPct!)}%`));
+  assert.match(await ui.getByTestId('flow-ecocute').textContent() ?? '', new RegExp(`tank ${status.flow.ecocute!.tankTempC!.toFixed(1).replace(/\.0$/, '')}℃`));
+
+  const cells = await ui.getByTestId('totals-today').locator('td').allTextContents();
+  assert.equal(cells[2], `¥${Math.round(status.totals.today.costYen!).toLocaleString('en-GB')}`);
+  const monthCells = await ui.getByTestId('totals-lastMonth').locator('td').allTextContents();
+  assert.equal(monthCells[0], `${status.totals.lastMonth.boughtKwh.toLocaleString('en-GB', { maximumFractionDigits: 1 })} kWh`);
+
+  assert.equal(await ui.locator('rect[data-mark="backfill"]').count(), layout.backfill.length);
+  assert.equal(await ui.locator('rect[data-mark="missing"]').count(), layout.missing.length);
+  const c = status.completeness;
+  assert.equal(await ui.getByTestId('completeness-text').textContent(), `${c.finished} half-hours so far today: ${c.live} recorded live, ${c.backfill} back-filled from the meter, ${c.missing} missing.`);
+
+  const windows = await ui.getByTestId('plan-window').locator('strong').allTextContents();
+  assert.deepEqual(windows, ['10:00–12:00 EcoCute: heat (沸き増し)', '11:00–13:30 EV: charge']);
+  assert.match(await ui.getByTestId('gates-battery').textContent() ?? '', /blocked.*not in a mode that follows surplus/);
+  assert.match(await ui.getByTestId('weather').textContent() ?? '', /sunny.*10% chance of rain.*rain.*Thunderstorm advisory/);
+  assert.match(await ui.getByTestId('warnings').textContent() ?? '', /The forecast is an hour old\./);
+
+  await screenshot(page, 'dashboard-phone-en');
+  await page.setViewportSize(VIEWPORTS.desktop);
+  await screenshot(page, 'dashboard-desktop-en');
+
+  await ui.getByTestId('lang').click();
+  await ui.getByText('現在の電力').waitFor();
+  assert.match(await ui.getByTestId('weather').textContent() ?? '', /晴れ.*雷注意報/);
+  assert.match(await ui.getByTestId('gates-battery').textContent() ?? '', /見送り.*蓄電池が余剰充電に対応する運転モードではありません/);
+  await screenshot(page, 'dashboard-desktop-ja');
+  await page.setViewportSize(VIEWPORTS.phone);
+  await screenshot(page, 'dashboard-phone-ja');
+
+  assert.deepEqual(requests.filter((u) => !u.startsWith(host.url)), [], 'no request leaves the host');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('without a status file the dashboard says what to do', { skip, timeout: 60_000 }, async () => {
+  const empty = mkdtempSync(join(tmpdir(), 'hems-ui-empty-'));
+  const bare = await startUiHost({ uiDir: build.uiDir, storagePath: empty, config: CONFIG, schema: readSchema() });
+  try {
+    const { page } = await openPage(browser, VIEWPORTS.phone, 'ja-JP');
+    await page.goto(bare.url);
+    const notice = page.frameLocator('#plugin').getByTestId('status-missing');
+    await notice.waitFor();
+    assert.match(await notice.textContent() ?? '', /プラグインからのデータはまだありません/, 'Japanese for a Japanese browser');
+    await page.context().close();
+  } finally {
+    await bare.close();
+    rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+async function tile(ui: FrameLocator, key: string): Promise<string> {
+  return (await ui.getByTestId(`flow-${key}`).locator('.eh-tile-value').textContent()) ?? '';
+}
+
+/** "1.2 kW" -> 1200, "850 W" -> 850. */
+function watts(text: string): number {
+  const m = /(-?[\d.,]+)\s*(k?)W/.exec(text);
+  if (!m) return NaN;
+  return Number(m[1]!.replace(/,/g, '')) * (m[2] ? 1000 : 1);
+}

@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decide, DEFAULT_EXECUTOR_SETTINGS, Executor, type Step } from '../../../src/scheduler/executor.js';
+import { ManualClock } from '../../../src/util/clock.js';
+import { device, FakeHome } from '../../helpers/scheduler-home.js';
+
+const T0 = Date.parse('2026-05-12T10:00:00+09:00');
+const MIN = 60_000;
+const ON = { kind: 'on', reason: 'surplus 2.4 kWh' } as const;
+const RELEASE = { kind: 'release', reason: 'nothing planned' } as const;
+
+function rig(enabled: string[] = ['water-heater', 'ev-charger', 'battery']) {
+  const clock = new ManualClock(T0);
+  const home = new FakeHome(clock);
+  home.add(device('eco', 'water-heater', { heatingMode: 'automatic' }, T0));
+  home.add(device('ev', 'ev-charger', { operationMode: 'standby', vehicle: 'chargeable' }, T0));
+  home.add(device('bat', 'battery', { operationMode: 'automatic' }, T0));
+  const executor = new Executor(home, clock, enabled);
+  return { clock, home, executor };
+}
+
+const codes = (steps: Step[]) => Object.fromEntries(steps.map((s) => [s.identity, s.code]));
+
+test('turns heating on, confirms it, keeps it, and hands it back on release', async () => {
+  const { home, executor } = rig();
+  const first = await executor.apply({ ecocute: ON });
+  assert.deepEqual(codes(first), { eco: 'write', ev: 'in-state', bat: 'in-state' });
+  assert.match(first[0]!.text, /EcoCute: set manual_heating \(surplus 2\.4 kWh\): confirmed by the device/);
+  assert.deepEqual(home.writes.map((w) => w.value), ['manual_heating']);
+  assert.equal(codes(await executor.apply({ ecocute: ON })).eco, 'in-state');
+  assert.deepEqual(executor.held().map((h) => h.value), ['manual_heating']);
+  assert.equal(codes(await executor.apply({ ecocute: RELEASE })).eco, 'write');
+  assert.deepEqual(home.writes.map((w) => w.value), ['manual_heating', 'automatic']);
+  assert.deepEqual(executor.held(), []);
+});
+
+test('a device the user did not enable is never touched', async () => {
+  const { home, executor } = rig(['water-heater']);
+  const steps = await executor.apply({ ev: ON, battery: { kind: 'mode', mode: 'charge', reason: 'warning' } });
+  assert.deepEqual(codes(steps), { eco: 'in-state', ev: 'not-enabled', bat: 'not-enabled' });
+  assert.match(steps[1]!.text, /not enabled .* never touched/);
+  assert.deepEqual(home.writes, []);
+});
+
+test('only what the scheduler started is stopped: the owner\'s own heating is left on', async () => {
+  const { home, executor } = rig();
+  home.update('eco', { heatingMode: 'manual_heating' });
+  const steps = await executor.apply({ ecocute: RELEASE });
+  assert.equal(codes(steps).eco, 'not-ours');
+  assert.match(steps[0]!.text, /manual_heating was not started by the scheduler; left as it is/);
+  assert.deepEqual(home.writes, []);
+});
+
+test('an override by someone else backs off for the configured time, says until when, then resumes', async () => {
+  const { clock, home, executor } = rig();
+  await executor.apply({ ev: ON });
+  clock.advance(5 * MIN);
+  home.update('ev', { operationMode: 'standby' }); // the owner stops charging in the maker's app
+  const override = await executor.apply({ ev: ON });
+  assert.equal(codes(override).ev, 'override');
+  assert.match(override[1]!.text, /changed to standby by someone else .* after we set charge; leaving it alone until 12:05/);
+  assert.deepEqual(executor.backoffs().map((b) => b.identity), ['ev']);
+  clock.advance(DEFAULT_EXECUTOR_SETTINGS.backoffMs - MIN);
+  const waiting = await executor.apply({ ev: ON });
+  assert.equal(codes(waiting).ev, 'backing-off');
+  assert.match(waiting[1]!.text, /was changed to standby by someone else; leaving it alone until 12:05/);
+  assert.equal(home.writes.length, 1);
+  clock.advance(2 * MIN);
+  assert.equal(codes(await executor.apply({ ev: ON })).ev, 'write');
+  assert.equal(home.writes.length, 2);
+});
+
+test('a reading from a poll that crossed our write is not an override', async () => {
+  const { clock, home, executor } = rig();
+  await executor.apply({ ev: ON });
+  clock.advance(10_000);
+  home.update('ev', { operationMode: 'standby' }); // polled before the write landed
+  assert.equal(codes(await executor.apply({ ev: ON })).ev, 'write');
+});
+
+test('a full tank ending manual heating is said as such', async () => {
+  const { clock, home, executor } = rig();
+  await executor.apply({ ecocute: ON });
+  clock.advance(40 * MIN);
+  home.update('eco', { heatingMode: 'automatic' });
+  const steps = await executor.apply({ ecocute: ON });
+  assert.match(steps[0]!.text, /by the unit itself \(a full tank ends manual heating\) or by someone else/);
+});
+
+test('a refused write is reported with its reason and retried after the retry time', async () => {
+  const { clock, home, executor } = rig();
+  home.refuse.set('bat', 'the battery did not take the new value');
+  const failed = await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: 'x' } });
+  assert.equal(codes(failed).bat, 'failed');
+  assert.match(failed[2]!.text, /failed \(the battery did not take the new value\); trying again at 10:05/);
+  clock.advance(MIN);
+  assert.equal(codes(await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: 'x' } })).bat, 'retry-wait');
+  home.refuse.clear();
+  clock.advance(5 * MIN);
+  assert.equal(codes(await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: 'x' } })).bat, 'write');
+});
+
+test('the battery goes back to the mode it had before the scheduler changed it', async () => {
+  const { home, executor } = rig();
+  home.update('bat', { operationMode: 'discharge' });
+  await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: 'warning' } });
+  await executor.apply({ battery: { kind: 'mode', mode: 'standby', reason: 'hold' } });
+  await executor.apply({});
+  assert.deepEqual(home.writes.map((w) => w.value), ['charge', 'standby', 'discharge']);
+});
+
+test('offline devices and devices whose Set map refuses the command are skipped with a reason', () => {
+  const now = T0;
+  const offline = device('ev', 'ev-charger', { operationMode: 'standby' }, now, false);
+  const noSet = { ...device('eco', 'water-heater', { heatingMode: 'automatic' }, now), commands: new Set() } as typeof offline;
+  const { steps } = decide({ now, wants: { ev: ON, ecocute: ON }, devices: [offline, noSet], enabled: ['ev', 'eco'], memory: new Map(), settings: DEFAULT_EXECUTOR_SETTINGS });
+  assert.deepEqual(steps.map((s) => s.code), ['offline', 'not-settable']);
+  assert.match(steps[0]!.text, /not answering; nothing sent \(surplus 2\.4 kWh\)/);
+  assert.match(steps[1]!.text, /do not allow this to be changed over the network/);
+});
+
+test("'leave' forgets the device, so its own ending is not taken for an override", () => {
+  const now = T0;
+  const eco = device('eco', 'water-heater', { heatingMode: 'manual_heating' }, now);
+  const memory = new Map([['eco', { set: { value: 'manual_heating', at: now - 10 * MIN } }]]);
+  const r = decide({ now, wants: { ecocute: { kind: 'leave', reason: 'topped up for the warning' } }, devices: [eco], enabled: ['eco'], memory, settings: DEFAULT_EXECUTOR_SETTINGS });
+  assert.equal(r.steps[0]!.code, 'left');
+  assert.equal(r.memory.has('eco'), false);
+});

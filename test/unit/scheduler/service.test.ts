@@ -1,0 +1,221 @@
+/**
+ * The scheduler's run-time loop on a fake home with a manual clock: gates, planning, execution through
+ * the home's commands, the weather-warning linkage, overrides, the switch, the regulator and the
+ * decision log. The forecast is a sunny day (2.2 kWh per half-hour 08:00-16:00) and the home has three
+ * weeks of sunny usage history, so every gate can pass.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_SCHEDULER_SETTINGS, SchedulerService, type SchedulerSettings, type SchedulerStatus } from '../../../src/scheduler/service.js';
+import { ForecastFeed } from '../../../src/scheduler/providers.js';
+import { makeTariff, TARIFF_PRESETS } from '../../../src/scheduler/tariff.js';
+import { dayUsage, type DayUsage } from '../../../src/scheduler/load-history.js';
+import { jstTime } from '../../../src/scheduler/calendar.js';
+import type { Forecast, WeatherWarning } from '../../../src/scheduler/forecast/types.js';
+import { ManualClock } from '../../../src/util/clock.js';
+import { silentLogger } from '../../../src/util/log.js';
+import { device, FakeHome } from '../../helpers/scheduler-home.js';
+
+const H = 3_600_000;
+const MIN = 60_000;
+const DAY0 = Date.parse('2026-05-12T00:00:00+09:00'); // a Tuesday
+const TARIFF = makeTariff(TARIFF_PRESETS['tepco-smartlife-s']!);
+const STORM: WeatherWarning = { areaCode: '130010', code: '03', level: 'warning', status: 'issued', statusJa: '発表', nameJa: '大雨警報', name: 'Heavy rain warning' };
+
+const sunnyPv = Array.from({ length: 96 }, (_, i) => ({ start: DAY0 + i * 1_800_000, kwh: (i % 48) / 2 >= 8 && (i % 48) / 2 < 16 ? 2.2 : 0 }));
+const sunnyHistory: DayUsage[] = Array.from({ length: 21 }, (_, d) => dayUsage(jstTime(DAY0 - (d + 1) * 24 * H).dateKey, 'sunny', new Array(48).fill(0.3))!);
+
+interface RigOptions {
+  settings?: Partial<SchedulerSettings>;
+  history?: DayUsage[];
+  /** What the forecast source does on each fetch. */
+  forecast?: () => Forecast;
+}
+
+function rig(options: RigOptions = {}) {
+  const clock = new ManualClock(DAY0 + 9.5 * H);
+  const home = new FakeHome(clock);
+  const t = clock.now();
+  home.add(device('meter', 'meter', { powerW: -2000 }, t));
+  home.add(device('eco', 'water-heater', { heatingMode: 'automatic', remainingHotWaterL: 80, tankCapacityL: 460, daytimeReheating: true }, t));
+  home.add(device('ev', 'ev-charger', { operationMode: 'standby', vehicle: 'chargeable', remainingWh: 15_000 }, t));
+  home.add(device('bat', 'battery', { operationMode: 'automatic', remainingWh: 1_000 }, t));
+  const forecast = options.forecast ?? (() => ({ issuedAt: clock.now(), source: 'test', pv: sunnyPv, days: [{ dateKey: '2026-05-12', weatherClass: 'sunny' as const }], warnings: [] }));
+  const provider = { id: 'test', fetchForecast: () => Promise.resolve(forecast()) };
+  const settings: SchedulerSettings = {
+    ...DEFAULT_SCHEDULER_SETTINGS,
+    tariff: TARIFF,
+    enabled: ['water-heater', 'ev-charger', 'battery'],
+    facts: { ...DEFAULT_SCHEDULER_SETTINGS.facts, measuringUnit: true },
+    // to 20:00, past the evening bath the tank must be ready for; shorter than two days keeps each solve quick
+    maxHorizonSlots: 21,
+    ...options.settings,
+  };
+  const service = new SchedulerService({ home, clock, log: silentLogger, feeds: [new ForecastFeed(provider, clock)], history: () => options.history ?? sunnyHistory }, settings);
+  return { clock, home, service };
+}
+
+const failedGates = (s: SchedulerStatus) => Object.fromEntries(s.gates.map((g) => [g.device, g.gates.filter((x) => !x.passed).map((x) => x.code)]));
+const writesOf = (home: FakeHome) => home.writes.map((w) => `${w.identity}=${w.value}`);
+
+test('a round evaluates every gate, plans, and applies this half-hour with the reasons and numbers', async () => {
+  const { home, service } = rig();
+  const seen: SchedulerStatus[] = [];
+  service.on('status', (s) => seen.push(s));
+  await service.planNow();
+  const status = service.status();
+  assert.equal(status.enabled, true);
+  assert.deepEqual(failedGates(status), { ecocute: [], battery: [], ev: [] });
+  assert.ok(status.gates.every((g) => g.gates.some((x) => x.code === 'usage-data' && /^15 sunny weekdays of usage recorded/.test(x.message))));
+  assert.equal(status.forecast.status, 'fresh');
+  assert.equal(status.plan?.status, 'relax-and-fix');
+  assert.match(status.plan!.text, /^new plan \(relax-and-fix, \d+ ms\): expected net cost -?\d+ yen$/);
+  // a nearly empty tank and a car below its target, on a sunny morning: both run on the surplus now
+  assert.deepEqual(writesOf(home), ['eco=manual_heating', 'ev=charge']);
+  const eco = status.devices.find((d) => d.identity === 'eco')!;
+  assert.match(eco.text, /EcoCute: set manual_heating \(heating: 1\.9 kWh solar surplus is forecast in this half-hour; selling it earns 8\.5 yen while the cheapest bought power costs 31\.8 yen\): confirmed by the device/);
+  assert.equal(seen.length, 1);
+  const about = service.decisions().map((d) => d.about);
+  for (const a of ['forecast', 'warning', 'ecocute', 'battery', 'ev', 'plan']) assert.ok(about.includes(a as never), `${a} in ${about.join(',')}`);
+});
+
+test('closed gates plan nothing, say which gate blocks what, and touch nothing', async () => {
+  const { home, service } = rig({ history: [] });
+  await service.planNow();
+  const status = service.status();
+  assert.deepEqual(failedGates(status), { ecocute: ['usage-data'], battery: ['usage-data'], ev: ['usage-data'] });
+  assert.equal(status.plan?.status, 'none');
+  assert.equal(status.plan?.text, 'nothing to plan: no enabled device passes its gates');
+  assert.deepEqual(home.writes, []);
+  const blocked = service.decisions().find((d) => d.about === 'ecocute' && d.code === 'gate-closed')!;
+  assert.equal(blocked.text, 'not heating: only 0 sunny weekday(s) of usage recorded; 5 are needed.');
+});
+
+test('a device the user did not enable is not gated, planned or touched', async () => {
+  const { home, service } = rig({ settings: { enabled: ['water-heater'] } });
+  await service.planNow();
+  assert.deepEqual(service.status().gates.map((g) => g.device), ['ecocute']);
+  assert.deepEqual(writesOf(home), ['eco=manual_heating']);
+  assert.ok(service.status().devices.filter((d) => d.identity !== 'eco').every((d) => d.code === 'not-enabled'));
+});
+
+test('the AiSEG2 compatibility mode plans by the replaced product\'s rules', async () => {
+  const { service } = rig({ settings: { mode: 'aiseg2' } });
+  await service.planNow();
+  const plan = service.status().plan!;
+  assert.equal(plan.status, 'aiseg2');
+  assert.match(plan.text, /^AiSEG2 rules: surplus window 2026-05-12 09:30-16:00$/);
+});
+
+test('a weather warning suspends solar planning, tops up hot water once, charges the battery; the gate then remembers', async () => {
+  let warnings: WeatherWarning[] = [STORM];
+  const { clock, home, service } = rig({
+    forecast: () => ({ issuedAt: clock.now(), source: 'test', pv: sunnyPv, days: [{ dateKey: '2026-05-12', weatherClass: 'rain' }], warnings }),
+  });
+  await service.planNow();
+  let status = service.status();
+  assert.equal(status.warning.active, true);
+  assert.deepEqual(status.warning.names, ['Heavy rain warning']);
+  assert.equal(status.plan?.status, 'suspended');
+  assert.match(status.plan!.text, /no solar plan: weather warning in force \(Heavy rain warning\): solar scheduling suspended/);
+  assert.deepEqual(writesOf(home), ['eco=manual_heating', 'bat=charge']);
+  assert.equal(failedGates(status).battery!.includes('no-weather-warning'), true);
+  // the unit ends its top-up when the tank is full; the scheduler left it to do so and does not heat again today
+  clock.advance(30 * MIN);
+  home.update('eco', { heatingMode: 'automatic' });
+  await service.planNow();
+  assert.deepEqual(writesOf(home), ['eco=manual_heating', 'bat=charge']);
+  // the warning is lifted: the battery gets its own mode back, and solar reheating is refused for today
+  warnings = [];
+  clock.advance(30 * MIN);
+  await service.planNow();
+  status = service.status();
+  assert.equal(status.warning.active, false);
+  // solar planning resumes (the car charges on the surplus again), the EcoCute is not heated again
+  assert.deepEqual(writesOf(home).slice(2).sort(), ['bat=automatic', 'ev=charge']);
+  assert.deepEqual(failedGates(status).ecocute, ['no-warning-reheat-today']);
+});
+
+test('the switch off hands back every device the scheduler holds and stops acting', async () => {
+  const { clock, home, service } = rig();
+  await service.planNow();
+  assert.deepEqual(writesOf(home), ['eco=manual_heating', 'ev=charge']);
+  await service.setEnabled(false);
+  assert.equal(service.enabled(), false);
+  assert.deepEqual(writesOf(home).slice(2), ['eco=automatic', 'ev=standby']);
+  assert.equal(service.status().plan, undefined);
+  assert.ok(service.decisions().some((d) => d.about === 'switch' && d.text === 'AI solar charge turned off: every device is handed back'));
+  clock.advance(MIN);
+  await service.tickNow();
+  await service.planNow();
+  assert.equal(home.writes.length, 4);
+});
+
+test('an override is seen, backed off from, said, and closes that device\'s no-other-controller gate', async () => {
+  const { clock, home, service } = rig();
+  await service.planNow();
+  clock.advance(5 * MIN);
+  home.update('ev', { operationMode: 'standby' }); // the owner stops charging in the charger's app
+  await service.tickNow();
+  const step = service.status().devices.find((d) => d.identity === 'ev')!;
+  assert.equal(step.code, 'override');
+  assert.match(step.text, /changed to standby by someone else .* leaving it alone until 11:35/);
+  clock.advance(10_000); // the re-plan the override asked for
+  await service.planNow();
+  const ev = service.status().gates.find((g) => g.device === 'ev')!;
+  assert.equal(ev.allowed, false);
+  assert.match(ev.gates.find((g) => g.code === 'no-other-controller')!.message, /someone else \(the device was changed to standby\) is also controlling this device/);
+  assert.deepEqual(writesOf(home), ['eco=manual_heating', 'ev=charge']);
+});
+
+test('the regulator lets a passing cloud by but stops a surplus run after three minutes of import, and says why', async () => {
+  const { clock, home, service } = rig({ settings: { enabled: ['water-heater'] } });
+  await service.planNow();
+  assert.deepEqual(writesOf(home), ['eco=manual_heating']);
+  home.update('meter', { powerW: 1500 });
+  for (let m = 0; m < 2; m++) {
+    clock.advance(MIN);
+    await service.tickNow();
+  }
+  home.update('meter', { powerW: -800 }); // the cloud passed within the disable delay
+  clock.advance(MIN);
+  await service.tickNow();
+  assert.equal(home.writes.length, 1);
+  home.update('meter', { powerW: 1500 });
+  for (let m = 0; m < 4; m++) {
+    clock.advance(MIN);
+    await service.tickNow();
+  }
+  assert.deepEqual(writesOf(home), ['eco=manual_heating', 'eco=automatic']);
+  assert.match(service.status().devices.find((d) => d.identity === 'eco')!.text, /held back by the live meter: stopped: imported more than 0\.0 kW for 180 s/);
+});
+
+test('a failing forecast source closes the forecast gate and the status says why', async () => {
+  const { home, service } = rig({
+    forecast: () => {
+      throw new Error('api.open-meteo.com did not answer within 15 s');
+    },
+  });
+  await service.planNow();
+  const status = service.status();
+  assert.equal(status.forecast.status, 'none');
+  assert.equal(status.forecast.message, 'Fetching the forecast failed (api.open-meteo.com did not answer within 15 s); no forecast yet: solar charging waits for one.');
+  assert.ok(status.gates.every((g) => g.gates.some((x) => x.code === 'forecast-available' && !x.passed)));
+  assert.deepEqual(home.writes, []);
+});
+
+test('the loop runs on the clock, the decision log is bounded, and repeats are not logged again', async () => {
+  const { clock, service } = rig({ settings: { decisionLogSize: 8 } });
+  const decisions: string[] = [];
+  service.on('decision', (d) => decisions.push(d.text));
+  service.start();
+  await service.planNow();
+  const after = decisions.length;
+  for (let m = 0; m < 5; m++) {
+    clock.advance(MIN);
+    await service.tickNow();
+  }
+  assert.equal(decisions.length, after, 'nothing new to say in five quiet minutes');
+  assert.ok(service.decisions().length <= 8);
+  await service.stop();
+});

@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { History, HALF_HOUR_MS } from '../../../src/store/history.js';
+import { EnergyRecorder } from '../../../src/store/recorder.js';
+import { ManualClock } from '../../../src/util/clock.js';
+import { silentLogger } from '../../../src/util/log.js';
+import { ScriptedHome, batteryDevice, meterDevice, solarDevice, waterHeaterDevice } from '../../helpers/mqtt.js';
+import type { HomeDevice } from '../../../src/home/index.js';
+
+const T0 = Date.UTC(2026, 5, 1, 3, 0); // on a half-hour boundary
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
+function withPower(device: HomeDevice, w: number, at: number): HomeDevice {
+  return { ...device, readings: { ...device.readings, powerW: { value: w, at } } };
+}
+
+test('counters give exact half-hour energies; power without a counter is held between readings; events follow changes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hems-recorder-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const history = await History.open({ dir, log: silentLogger });
+  const clock = new ManualClock(T0 + 10 * 60_000); // starts 10 minutes into a half-hour
+  const home = new ScriptedHome();
+  home.put(meterDevice(clock.now(), 500, 1000, 200));
+  home.put(solarDevice(clock.now(), 2000, 5000));
+  const battery = batteryDevice(clock.now());
+  home.put(withPower(battery, 1000, clock.now())); // charging 1 kW
+  home.put(waterHeaterDevice(clock.now()));
+  const recorder = new EnergyRecorder({ source: home, history, clock, log: silentLogger });
+  recorder.start();
+
+  // first (partial) half-hour: 20 minutes left
+  clock.advance(10 * 60_000);
+  home.put(meterDevice(clock.now(), 400, 1000.3, 200.1));
+  home.put(solarDevice(clock.now(), 1800, 5000.5));
+  home.put(withPower(battery, -600, clock.now())); // 10 min at +1 kW, then discharging
+  clock.advance(10 * 60_000); // the boundary: T0 + 30 min
+  await settle();
+  home.put({ ...waterHeaterDevice(clock.now()), readings: { ...waterHeaterDevice(clock.now()).readings, heatingMode: { value: 'manual_heating', at: clock.now() } } });
+  home.put(meterDevice(clock.now() + 1, 0, 1000.3, 200.1, false));
+  // second half-hour: counters move by exactly 0.2 / 0.05 / 1.0; the battery's last reading (at 20 min)
+  // was held for the 10-minute limit, up to the boundary, and not stretched into this half-hour
+  clock.advance(20 * 60_000);
+  home.put(meterDevice(clock.now(), 300, 1000.5, 200.15));
+  home.put(solarDevice(clock.now(), 1000, 5001.5));
+  clock.advance(10 * 60_000);
+  await settle();
+  recorder.stop();
+  await history.settled();
+
+  const slots = await history.slots(T0, T0 + 2 * HALF_HOUR_MS);
+  assert.deepEqual(slots.map((s) => s.start), [T0, T0 + HALF_HOUR_MS]);
+  const [first, second] = slots;
+  assert.deepEqual(first!.kwh, { bought: 0.3, sold: 0.1, generated: 0.5, 'device/fe00000b00000001:027901': 0.5, 'device/fe00000b00000004:027d01': 0.066667 });
+  assert.deepEqual(second!.kwh, { bought: 0.2, sold: 0.05, generated: 1, 'device/fe00000b00000001:027901': 1, 'device/fe00000b00000004:027d01': 0 });
+  const events = await history.events(T0, T0 + 2 * HALF_HOUR_MS);
+  assert.deepEqual(
+    events.map((e) => [e.device, e.kind, e.detail]),
+    [
+      ['fe00000b00000002:026b01', 'operation', 'heatingMode automatic -> manual_heating'],
+      ['b-route-meter', 'offline', 'not answering'],
+      ['b-route-meter', 'online', 'answering again'],
+    ],
+  );
+});
