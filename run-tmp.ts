@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { simulateYear } from './src/scheduler/replay/index.js';
-const csv = readFileSync('/work/shared/data/households/citylearn-b01.csv', 'utf8');
+const csv = readFileSync('/work/shared/data/households/citylearn-' + (process.env.HOME_ID ?? 'b01') + '.csv', 'utf8');
 const lines = csv.split('\n');
 const off = Number(process.argv[2] ?? 0);
 const text = [lines[0], ...lines.slice(1 + off * 24, 1 + off * 24 + 24 * (14 + Number(process.argv[3] ?? 7) + 1))].join('\n');

@@ -4,6 +4,7 @@ import { writeSection, type BenchSection } from './report.js';
 const BENCHES: Record<string, () => Promise<BenchSection>> = {
   codec: async () => (await import('./codec.js')).run(),
   wisun: async () => (await import('./wisun.js')).run(),
+  mqtt: async () => (await import('./mqtt.js')).run(),
 };
 
 const wanted = process.argv.slice(2);

@@ -120,11 +120,11 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
   /** A cached accessory: hidden ones go, the rest answer "No Response" until their device is found. */
   private restore(ctx: AccessoryContext, accessory: PlatformAccessory<StoredContext>): void {
     const { identity, kind } = accessory.context;
-    if (typeof identity !== 'string' || overrideFor(ctx.config, identity, kind)?.hide) {
-      this.unregister(accessory, identity === undefined ? 'it has no device identity' : 'it is hidden in the settings');
+    const shown = typeof identity === 'string' ? accessoryFor(ctx, accessory, prefixLogger(this.log, accessory.displayName)) : undefined;
+    if (!shown || overrideFor(ctx.config, identity, kind)?.hide) {
+      this.unregister(accessory, shown ? 'it is hidden in the settings' : 'it was made by another version and is not understood');
       return;
     }
-    const shown = accessoryFor(ctx, accessory, prefixLogger(this.log, accessory.displayName));
     shown.configure(undefined);
     this.shown.set(identity, shown);
   }
@@ -142,7 +142,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
       const uuid = this.api.hap.uuid.generate(device.identity);
       const accessory = new this.api.platformAccessory<StoredContext>(name, uuid);
       accessory.context = { identity: device.identity, kind: device.kind };
-      shown = accessoryFor(ctx, accessory, prefixLogger(this.log, name));
+      shown = accessoryFor(ctx, accessory, prefixLogger(this.log, name))!; // the home model only has kinds we show
       this.shown.set(device.identity, shown);
       shown.configure(device);
       this.api.registerPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, [accessory]);

@@ -22,6 +22,8 @@ export function applyWizard(block, w) {
     const echonet = { ...block.echonet };
     if (w.iface) echonet.interface = w.iface;
     else delete echonet.interface;
+    // devices were searched for and picked here: looking for them must be on
+    if (w.devices.length > 0) echonet.enabled = true;
     out.echonet = echonet;
   }
   const picked = w.devices.filter((d) => d.kind);

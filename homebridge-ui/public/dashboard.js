@@ -67,9 +67,8 @@ function card(title, testid, ...body) {
 }
 
 function warningsCard(st) {
-  const all = [...st.warnings, ...(st.scheduler?.warnings ?? [])];
-  if (all.length === 0) return null;
-  return card(t('warnings'), 'warnings', h('ul', { class: 'eh-list' }, all.map((w) => h('li', { class: 'eh-warn' }, currentLang() === 'ja' && w.textJa ? w.textJa : w.text))));
+  if (st.warnings.length === 0) return null;
+  return card(t('warnings'), 'warnings', h('ul', { class: 'eh-list' }, st.warnings.map((w) => h('li', { class: 'eh-warn' }, currentLang() === 'ja' && w.textJa ? w.textJa : w.text))));
 }
 
 function flowCard(flow) {
@@ -154,6 +153,7 @@ function moneyCard(st) {
 function schedulerCard(sch) {
   if (!sch) return card(t('scheduler'), 'scheduler', h('p', { class: 'eh-muted' }, t('noPlan')));
   const ja = currentLang() === 'ja';
+  const state = h('p', { class: 'eh-muted' }, sch.enabled ? (sch.summary ?? t('noPlan')) : t('schedulerOff'));
   const plan =
     sch.plan.length === 0
       ? h('p', { class: 'eh-muted' }, t('nothingPlanned'))
@@ -169,6 +169,7 @@ function schedulerCard(sch) {
     { class: 'eh-list' },
     sch.gates.map((g) => {
       const failed = g.gates.filter((x) => !x.passed);
+      const step = sch.steps.find((x) => x.role === g.device);
       return h(
         'li',
         { 'data-testid': `gates-${g.device}` },
@@ -176,11 +177,12 @@ function schedulerCard(sch) {
         ' ',
         h('strong', {}, t(`device.${g.device}`)),
         failed.length > 0 ? h('ul', { class: 'eh-sublist' }, failed.map((x) => h('li', { 'data-code': x.code }, ja ? x.messageJa : x.message))) : null,
+        step ? h('div', { class: 'eh-muted' }, step.text) : null,
       );
     }),
   );
   const shortfalls = sch.shortfalls.length > 0 ? [h('h3', {}, t('shortfalls')), h('ul', { class: 'eh-list' }, sch.shortfalls.map((r) => h('li', {}, r.text)))] : [];
-  return card(t('scheduler'), 'scheduler', plan, gates, ...shortfalls);
+  return card(t('scheduler'), 'scheduler', state, plan, gates, ...shortfalls);
 }
 
 function weatherCard(w) {

@@ -9,8 +9,9 @@ import { JMA_OFFICES } from './areas.js';
 import { applyWizard, currentBlock } from './config.js';
 
 export async function startWizard(root) {
-  const [blocks, schema, options] = await Promise.all([homebridge.getPluginConfig(), homebridge.getPluginConfigSchema(), homebridge.request('/options')]);
-  const block = currentBlock(blocks);
+  const [initialBlocks, schema, options] = await Promise.all([homebridge.getPluginConfig(), homebridge.getPluginConfigSchema(), homebridge.request('/options')]);
+  let blocks = initialBlocks;
+  let block = currentBlock(blocks);
   const meterSchema = schema.schema?.properties?.meter?.properties ?? {};
   const state = {
     ports: [],
@@ -32,6 +33,29 @@ export async function startWizard(root) {
     office: block.scheduler?.forecast?.office ?? '',
     area: block.scheduler?.forecast?.area ?? '',
     errors: [],
+  };
+
+  // edits in the plain form (shown below this page) become the base the wizard's choices merge into
+  homebridge.addEventListener('configChanged', (event) => {
+    blocks = event.data;
+    block = currentBlock(blocks);
+  });
+
+  /** Hands the choices to the Homebridge UI as they change, so its own Save button keeps them too. */
+  let syncTimer;
+  const sync = () => {
+    clearTimeout(syncTimer);
+    syncTimer = setTimeout(() => {
+      homebridge.updatePluginConfig(merged()).catch(() => undefined);
+    }, 300);
+  };
+  const merged = () => {
+    const next = applyWizard(block, state);
+    return [next, ...blocks.filter((b) => b.platform !== next.platform)];
+  };
+  const set = (key, value) => {
+    state[key] = value;
+    sync();
   };
 
   homebridge.addEventListener('broute-progress', (event) => {
@@ -67,6 +91,7 @@ export async function startWizard(root) {
     try {
       state.devices = await homebridge.request('/echonet/discover', { interface: state.iface });
       for (const d of state.devices) state.picks[d.identity] ??= { use: Boolean(d.kind), name: '' };
+      sync();
     } catch (err) {
       homebridge.toast.error(err?.message ?? String(err));
     }
@@ -78,10 +103,9 @@ export async function startWizard(root) {
   const save = async () => {
     state.errors = validate(state, meterSchema);
     if (state.errors.length > 0) return render();
+    clearTimeout(syncTimer);
     try {
-      const next = applyWizard(block, state);
-      const others = blocks.filter((b) => b.platform !== next.platform);
-      await homebridge.updatePluginConfig([next, ...others]);
+      await homebridge.updatePluginConfig(merged());
       await homebridge.savePluginConfig();
       homebridge.toast.success(t('saved'));
     } catch (err) {
@@ -89,7 +113,7 @@ export async function startWizard(root) {
     }
   };
 
-  const bind = (key) => ({ value: state[key], oninput: (e) => (state[key] = e.target.value) });
+  const bind = (key) => ({ value: state[key], oninput: (e) => set(key, e.target.value) });
 
   function render() {
     const portLabel = (p) => {
@@ -109,7 +133,7 @@ export async function startWizard(root) {
           ? h('p', { class: 'eh-muted', 'data-testid': 'no-ports' }, t('noPorts'))
           : h(
               'select',
-              { id: 'eh-port', 'data-testid': 'port', onchange: (e) => ((state.port = e.target.value), render()) },
+              { id: 'eh-port', 'data-testid': 'port', onchange: (e) => (set('port', e.target.value), render()) },
               state.ports.map((p) => h('option', { value: p.stablePath ?? p.path, selected: (p.stablePath ?? p.path) === state.port }, portLabel(p))),
             ),
         h('button', { type: 'button', class: 'eh-btn-secondary', onclick: refreshPorts }, t('refresh')),
@@ -137,7 +161,7 @@ export async function startWizard(root) {
         { class: 'eh-row' },
         h(
           'select',
-          { id: 'eh-iface', 'data-testid': 'iface', onchange: (e) => (state.iface = e.target.value) },
+          { id: 'eh-iface', 'data-testid': 'iface', onchange: (e) => set('iface', e.target.value) },
           h('option', { value: '', selected: state.iface === '' }, t('allInterfaces')),
           state.interfaces.map((i) => h('option', { value: i.address, selected: i.address === state.iface }, `${i.address} (${i.name}${i.internal ? `, ${t('loopback')}` : ''})`)),
         ),
@@ -156,11 +180,11 @@ export async function startWizard(root) {
                 h(
                   'label',
                   { class: 'eh-check' },
-                  h('input', { type: 'checkbox', checked: pick.use && Boolean(d.kind), disabled: !d.kind, onchange: (e) => (pick.use = e.target.checked) }),
+                  h('input', { type: 'checkbox', checked: pick.use && Boolean(d.kind), disabled: !d.kind, onchange: (e) => ((pick.use = e.target.checked), sync()) }),
                   h('strong', {}, d.kind ? t(`kind.${d.kind}`) : `${d.class} (${t('notModelled')})`),
                 ),
                 h('span', { class: 'eh-muted' }, ` ${d.address} · ${d.eoj}${d.maker ? ` · maker ${d.maker}` : ''}`),
-                d.kind ? h('input', { class: 'eh-name', 'data-testid': 'device-name', placeholder: t('name'), value: pick.name, oninput: (e) => (pick.name = e.target.value) }) : null,
+                d.kind ? h('input', { class: 'eh-name', 'data-testid': 'device-name', placeholder: t('name'), value: pick.name, oninput: (e) => ((pick.name = e.target.value), sync()) }) : null,
               );
             }),
           )
@@ -177,20 +201,20 @@ export async function startWizard(root) {
         {},
         h('legend', {}, t('purchaseMode')),
         ['surplus', 'full'].map((mode) =>
-          h('label', { class: 'eh-check' }, h('input', { type: 'radio', name: 'eh-purchase', value: mode, 'data-testid': `purchase-${mode}`, checked: state.purchaseMode === mode, onchange: () => (state.purchaseMode = mode) }), t(mode)),
+          h('label', { class: 'eh-check' }, h('input', { type: 'radio', name: 'eh-purchase', value: mode, 'data-testid': `purchase-${mode}`, checked: state.purchaseMode === mode, onchange: () => set('purchaseMode', mode) }), t(mode)),
         ),
       ),
       h('label', { for: 'eh-tariff' }, t('tariff')),
       h(
         'select',
-        { id: 'eh-tariff', 'data-testid': 'tariff', onchange: (e) => (state.tariff = e.target.value) },
+        { id: 'eh-tariff', 'data-testid': 'tariff', onchange: (e) => set('tariff', e.target.value) },
         h('option', { value: '' }, t('noTariffChoice')),
         state.tariffs.map((x) => h('option', { value: x.id, selected: x.id === state.tariff }, ja ? x.nameJa : x.name)),
       ),
       h('label', { for: 'eh-office' }, t('office')),
       h(
         'select',
-        { id: 'eh-office', 'data-testid': 'office', onchange: (e) => (state.office = e.target.value) },
+        { id: 'eh-office', 'data-testid': 'office', onchange: (e) => set('office', e.target.value) },
         h('option', { value: '' }, t('noTariffChoice')),
         JMA_OFFICES.map((o) => h('option', { value: o.code, selected: o.code === state.office }, `${ja ? o.nameJa : o.name} (${o.code})`)),
       ),

@@ -22,6 +22,8 @@ const ACCESSORIES: Readonly<Record<DeviceKind, new (ctx: AccessoryContext, acces
   battery: BatteryAccessory,
 };
 
-export function accessoryFor(ctx: AccessoryContext, accessory: PlatformAccessory<StoredContext>, log: Logger): DeviceAccessory {
-  return new ACCESSORIES[accessory.context.kind](ctx, accessory, log);
+/** The accessory class for the kind in the accessory's context; undefined for a kind this version does not know. */
+export function accessoryFor(ctx: AccessoryContext, accessory: PlatformAccessory<StoredContext>, log: Logger): DeviceAccessory | undefined {
+  const kind = accessory.context.kind;
+  return Object.hasOwn(ACCESSORIES, kind) ? new ACCESSORIES[kind](ctx, accessory, log) : undefined;
 }

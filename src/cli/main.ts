@@ -9,20 +9,28 @@ import { runDecode } from './decode.js';
 import { runDiscover, runGet, runSet } from './lan.js';
 import { runEmulate } from './emulate.js';
 import { runMeter } from './meter.js';
+import { runDemo } from './demo.js';
+import { runBackup, runRestore } from './backup.js';
+import { runExport } from './export.js';
 
 type Command = (args: string[], out: Output) => void | Promise<void>;
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  decode: { run: runDecode, help: 'decode <hex>                          decode an ECHONET Lite frame' },
-  discover: { run: runDiscover, help: 'discover [--interface <addr>]         find ECHONET Lite devices on the LAN' },
-  get: { run: runGet, help: 'get <host> <eoj> <epc...>             read properties of a device' },
-  set: { run: runSet, help: 'set <host> <eoj> <epc> <hex>          write a property and confirm it' },
-  emulate: { run: runEmulate, help: 'emulate --address <addr> [--devices] run the ECHONET Lite device emulator' },
-  meter: { run: runMeter, help: 'meter scan|read|history --port <p>    read the smart meter over B-route' },
+const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
+  decode: { run: runDecode, usage: 'decode <hex>', summary: 'decode an ECHONET Lite frame' },
+  discover: { run: runDiscover, usage: 'discover [--interface <addr>]', summary: 'find ECHONET Lite devices on the LAN' },
+  get: { run: runGet, usage: 'get <host> <eoj> <epc...>', summary: 'read properties of a device' },
+  set: { run: runSet, usage: 'set <host> <eoj> <epc> <hex>', summary: 'write a property and confirm it' },
+  emulate: { run: runEmulate, usage: 'emulate --address <addr> [--devices <list>]', summary: 'run the ECHONET Lite device emulator' },
+  meter: { run: runMeter, usage: 'meter scan|read|history --port <p>', summary: 'read the smart meter over B-route' },
+  demo: { run: runDemo, usage: 'demo [--storage <dir>] [--hap-port <n>] [--pin <code>]', summary: 'run Homebridge on the simulated home' },
+  backup: { run: runBackup, usage: 'backup [--storage <dir>] [--list]', summary: 'back up the history (never secrets)' },
+  restore: { run: runRestore, usage: 'restore [<name>] [--storage <dir>]', summary: 'restore the history from a backup' },
+  export: { run: runExport, usage: 'export --from <d> --to <d> --format csv|json', summary: 'export the history' },
 };
 
 function usage(): string {
-  return ['usage: echonet-hems <command> [options] [--json]', '', ...Object.values(COMMANDS).map((c) => `  ${c.help}`)].join('\n');
+  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
+  return ['usage: echonet-hems <command> [options] [--json]', '', ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`)].join('\n');
 }
 
 async function main(argv: string[]): Promise<void> {

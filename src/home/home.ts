@@ -29,7 +29,7 @@ export class Home {
   /** Nothing is opened until start(), so a consumer can read (an empty) home and listen first. */
   constructor(private readonly connect: Connect) {}
 
-  /** Opens sockets and ports and starts the sources; rejects when they cannot be opened. */
+  /** Opens sockets and ports and starts the sources; rejects only if the connection cannot be built at all. */
   async start(): Promise<void> {
     const connection = await this.connect(this.store);
     if (this.closed) return connection.close();

@@ -1,12 +1,13 @@
 /**
  * Builds the home from its settings: the ECHONET Lite transport, controller and discovery on the LAN,
- * and the B-route meter on the Wi-SUN dongle, each only when configured. Never throws for a missing
- * device: a LAN socket that cannot open is the one failure start() reports (the homeowner must fix the address).
+ * and the B-route meter on the Wi-SUN dongle, each only when configured. Never throws: a LAN socket that
+ * cannot open is logged with what to change and the meter still starts; the meter recovers on its own.
  */
 import { EchonetController } from '../echonet/controller.js';
 import { DeviceDiscovery } from '../echonet/discovery.js';
 import { UdpTransport } from '../echonet/transport.js';
 import type { Clock } from '../util/clock.js';
+import { errorMessage } from '../util/guard.js';
 import { prefixLogger, type Logger } from '../util/log.js';
 import { startBrouteMeter, type BrouteMeter } from '../wisun/index.js';
 import { EchonetSource } from './echonet-source.js';
@@ -47,9 +48,15 @@ async function connect(settings: HomeSettings, store: DeviceStore): Promise<Conn
   let transport: UdpTransport | undefined;
   let controller: EchonetController | undefined;
   let echonet: EchonetSource | undefined;
+  const lanLog = prefixLogger(log, 'ECHONET');
   if (settings.echonet) {
-    const lanLog = prefixLogger(log, 'ECHONET');
-    transport = await UdpTransport.open({ address: settings.echonet.interface, log: lanLog });
+    // The LAN failing to open (wrong address, port taken) must not keep the meter from starting.
+    transport = await UdpTransport.open({ address: settings.echonet.interface, log: lanLog }).catch((err: unknown) => {
+      lanLog.error(`ECHONET Lite devices will not be shown: ${errorMessage(err)}`);
+      return undefined;
+    });
+  }
+  if (settings.echonet && transport) {
     controller = new EchonetController({ transport, clock, log: lanLog });
     const discovery = new DeviceDiscovery({ controller, clock, log: lanLog, intervalMs: settings.echonet.discoveryEveryMs });
     echonet = new EchonetSource({

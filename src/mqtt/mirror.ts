@@ -78,6 +78,8 @@ interface Sent {
   online: boolean | undefined;
   /** Discovery config topics sent for the device, to empty them when it is removed. */
   discovery: Set<string>;
+  /** What the configs were made from (name, readings offered, commands allowed): resent when it changes. */
+  discoveryKey: string;
 }
 
 export class MqttMirror {
@@ -181,11 +183,14 @@ export class MqttMirror {
     }
     if (this.options.scheduler) this.publishSchedulerState();
     this.announce();
+    // how the outage went: what waited, what was dropped, how often the link came back
+    const { connected: _, ...stats } = this.stats();
+    this.publish('outbox', stats);
   }
 
   /** Discovery again for everything (and whatever else of each device is due). */
   private announce(): void {
-    for (const sent of this.sent.values()) sent.discovery.clear();
+    for (const sent of this.sent.values()) sent.discoveryKey = '';
     if (this.discovery && this.options.scheduler) this.sendDiscovery(schedulerDiscovery(this.discovery));
     for (const device of this.options.source.devices()) this.mirror(device);
   }
@@ -193,14 +198,10 @@ export class MqttMirror {
   private mirror(device: HomeDevice): void {
     let sent = this.sent.get(device.identity);
     if (!sent) {
-      sent = { values: new Map(), stateKey: '', stateAt: 0, online: undefined, discovery: new Set() };
+      sent = { values: new Map(), stateKey: '', stateAt: 0, online: undefined, discovery: new Set(), discoveryKey: '' };
       this.sent.set(device.identity, sent);
     }
-    if (this.discovery && sent.discovery.size === 0) {
-      const messages = deviceDiscovery(device, this.options.name?.(device) ?? KIND_NAME[device.kind], this.discovery);
-      this.sendDiscovery(messages);
-      sent.discovery = new Set(messages.map((m) => m.topic));
-    }
+    if (this.discovery) this.discover(device, sent, this.discovery);
     if (sent.online !== device.online) {
       this.send(this.topics.availability(device.identity), device.online ? ONLINE : OFFLINE, true);
       sent.online = device.online;
@@ -227,6 +228,20 @@ export class MqttMirror {
       sent.stateKey = key;
       sent.stateAt = now;
     }
+  }
+
+  /** Discovery for a device when it is new or its name, readings or commands changed (a Set map learned late). */
+  private discover(device: HomeDevice, sent: Sent, context: DiscoveryContext): void {
+    const name = this.options.name?.(device) ?? KIND_NAME[device.kind];
+    const key = JSON.stringify([name, [...device.offers].sort(), [...device.commands].sort()]);
+    if (key === sent.discoveryKey) return;
+    const messages = deviceDiscovery(device, name, context);
+    const topics = new Set(messages.map((m) => m.topic));
+    // entities the device no longer has are deleted in HA
+    for (const gone of sent.discovery) if (!topics.has(gone)) this.send(gone, '', true);
+    this.sendDiscovery(messages);
+    sent.discovery = topics;
+    sent.discoveryKey = key;
   }
 
   private sendDiscovery(messages: readonly DiscoveryMessage[]): void {

@@ -8,6 +8,7 @@
  *   <prefix>/<device>/<command>/set       commands in
  *   <prefix>/<path...>                    anything published through Mirror.publish (scheduler, ...)
  *   <prefix>/errors                       rejected commands, not retained
+ *   <prefix>/outbox                       outbox counters (queued, delivered, dropped), at each connection
  */
 
 /** MQTT forbids + and # in topic names and / splits levels: a device id is made safe for one level. */

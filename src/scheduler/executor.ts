@@ -54,7 +54,7 @@ export interface DeviceMemory {
   readonly retryAt?: number;
 }
 
-export type StepCode =
+type StepCode =
   | 'write'
   | 'in-state'
   | 'not-enabled'
@@ -137,8 +137,13 @@ function decideOne(device: HomeDevice, role: Role, want: Want, mem: DeviceMemory
   const state = stateOf(device, role);
   let current: DeviceMemory = mem;
 
-  // Someone else changed what we set (a reading taken well after our write shows another value).
+  // The device left what we set (a reading taken well after our write shows another value).
   if (current.set && state && state.at > current.set.at + settings.settleMs && state.value !== current.set.value) {
+    // where we want it anyway (a charger that goes to standby when the car is unplugged): no conflict
+    if (state.value === targetValue(role, want, current)) {
+      const next = want.kind === 'release' ? undefined : { ...current, set: { value: state.value, at: state.at } };
+      return [step('in-state', `${name}: already ${state.value} (${want.reason})`), next];
+    }
     const until = now + settings.backoffMs;
     // a full tank ends manual heating by itself: that is not someone else, but backing off is as safe
     const who = role === 'ecocute' && state.value === OFF.ecocute ? 'the unit itself (a full tank ends manual heating) or by someone else' : 'someone else (its remote, an app or another controller)';

@@ -19,6 +19,7 @@ import type { Logger } from '../util/log.js';
 import { dayType, jstTime, startOfJstDay, DAY_MS, HALF_HOUR_MS } from './calendar.js';
 import { explainBlocked, timeWindow, type DeviceKind as Role } from './explain.js';
 import { Executor, DEFAULT_EXECUTOR_SETTINGS, isEnabled, roleOf, type ControlledHome, type ExecutorSettings, type Step, type Want, type Wants } from './executor.js';
+import { applyCorrection, correctionFactor, type ForecastOutcome } from './forecast/correction.js';
 import type { ForecastChoice } from './forecast/fallback.js';
 import type { Forecast, WeatherClass } from './forecast/types.js';
 import { evaluateGates, tariffFacts, type DeviceGates, type GateInput } from './gates.js';
@@ -36,7 +37,7 @@ import type { Tariff } from './tariff.js';
 import { DEFAULT_WARNING_LINKAGE, reheatStarted, warningLinkage, type WarningLinkage, type WarningLinkageSettings, type WarningLinkageState } from './warning-linkage.js';
 
 /** Facts about the installation the gates need that the devices do not report. */
-export interface InstallationFacts {
+interface InstallationFacts {
   /** A distribution-board measuring unit is installed (a smart meter found on the LAN or B-route counts too). */
   readonly measuringUnit: boolean;
   readonly ecocuteCircuitMeasured: boolean;
@@ -103,6 +104,8 @@ export interface SchedulerDeps {
   readonly feeds: readonly ForecastFeed[];
   /** The home's recorded daily usage (the store's), for the load forecast and the data condition. */
   readonly history: () => readonly DayUsage[];
+  /** Recent days' PV forecast vs actual (the store's), for the bounded correction; none: the forecast is used as is. */
+  readonly forecastOutcomes?: () => readonly ForecastOutcome[];
   /** "AI solar charge" at start (the platform keeps the switch across restarts). */
   readonly enabled?: boolean;
   readonly solver?: () => Promise<Highs>;
@@ -187,6 +190,8 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
   }
 
   start(): void {
+    // only changes from here on call for a re-plan; the first round sees the devices as they are
+    for (const d of this.deps.home.devices()) this.signatures.set(d.identity, signatureOf(d));
     this.deps.home.on('device-changed', this.onDevice);
     this.deps.home.on('device-added', this.onDevice);
     const every = (ms: number, fn: () => Promise<void>): void => {
@@ -266,12 +271,16 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     if (!this.on_) return;
     const now = this.deps.clock.now();
     const choices = await Promise.all(this.deps.feeds.map((f) => f.refresh()));
-    const forecast = mergeForecasts(choices.flatMap((c) => (c.forecast ? [c.forecast] : [])));
-    const status = choices.some((c) => c.status === 'none') || !forecast ? 'none' : choices.some((c) => c.status === 'fallback') ? 'fallback' : 'fresh';
+    const merged = mergeForecasts(choices.flatMap((c) => (c.forecast ? [c.forecast] : [])));
+    // the home's own record of forecast vs actual tempers the PV forecast (bounded, never > +50 %)
+    const correction = this.deps.forecastOutcomes ? correctionFactor(this.deps.forecastOutcomes()) : undefined;
+    const forecast = merged && correction ? { ...merged, pv: applyCorrection(merged.pv, correction.factor) } : merged;
+    // 'none' only when there is no PV forecast at all: a weather source failing alone still leaves a plan
+    const status = !forecast || forecast.pv.length === 0 ? 'none' : choices.some((c) => c.status !== 'fresh') ? 'fallback' : 'fresh';
     this.forecastState = {
-      status: choices.length === 0 ? 'none' : status,
-      message: choices.map((c) => c.message).join(' ') || 'no forecast source is configured',
-      messageJa: choices.map((c) => c.messageJa).join('') || '予報の取得元が設定されていません',
+      status,
+      message: [...choices.map((c) => c.message), correction?.message ?? ''].join(' ').trim() || 'no forecast source is configured',
+      messageJa: [...choices.map((c) => c.messageJa), correction?.messageJa ?? ''].join('') || '予報の取得元が設定されていません',
     };
     this.record({ about: 'forecast', code: this.forecastState.status, text: this.forecastState.message });
 
@@ -303,7 +312,6 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
       return this.tick();
     }
     if (this.settings.mode === 'aiseg2') {
-      const window = live.window;
       const p = aiseg2Plan(input, {
         tariff: live.tariff,
         dataCondition: live.dataCondition,
@@ -312,7 +320,7 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
         carHome: input.slots.map((_, i) => live.carHome(i)),
       });
       this.plan = p;
-      this.setSummary(now, summaryOf(p, true, 0, `AiSEG2 rules: surplus window ${window.text}`));
+      this.setSummary(now, summaryOf(p, true, 0, `AiSEG2 rules: surplus window ${live.window.text}`));
     } else {
       const highs = await (this.deps.solver ?? loadSolver)();
       const first = this.plan === undefined;
@@ -321,7 +329,9 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
         ? `new plan (${r.plan.status}, ${r.plan.solveMs.toFixed(0)} ms): expected net cost ${r.plan.objective.totalYen.toFixed(0)} yen`
         : r.replaced
           ? `re-planned: the new plan saves ${r.gainYen.toFixed(0)} yen over keeping the current one (threshold ${this.settings.replanThresholdYen} yen)`
-          : `kept the current on/off plan: a new one would save only ${r.gainYen.toFixed(0)} yen (threshold ${this.settings.replanThresholdYen} yen)`;
+          : r.gainYen === 0
+            ? 'plan confirmed: the fresh data give the same on/off decisions'
+            : `kept the current on/off plan: a new one would save only ${r.gainYen.toFixed(0)} yen (threshold ${this.settings.replanThresholdYen} yen)`;
       this.plan = r.plan;
       this.setSummary(now, summaryOf(r.plan, r.replaced || first, r.gainYen, text));
     }
@@ -332,9 +342,10 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     const devices = this.deps.home.devices().filter((d) => isEnabled(d, this.settings.enabled));
     const has = (role: Role): boolean => devices.some((d) => roleOf(d) === role);
     const backoffs = this.executor.backoffs();
-    const other = (role: Role): string | undefined => {
+    // a device we are backing off from has another controller: its gate says so until the back-off ends
+    const other = (role: Role): { otherController?: string } => {
       const b = backoffs.find((x) => devices.some((d) => d.identity === x.identity && roleOf(d) === role));
-      return b ? `someone else (the device was changed to ${b.to ?? 'another state'})` : undefined;
+      return b ? { otherController: `someone else (the device was changed to ${b.to ?? 'another state'})` } : {};
     };
     const f = this.settings.facts;
     const base: Omit<GateInput, 'ecocute' | 'battery' | 'ev' | 'otherController'> = {
@@ -354,7 +365,7 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     if (has('ecocute')) {
       one({
         ...base,
-        ...(other('ecocute') ? { otherController: other('ecocute') } : {}),
+        ...other('ecocute'),
         ecocute: {
           enabled: true,
           circuitMeasured: f.ecocuteCircuitMeasured,
@@ -368,10 +379,10 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
       });
     }
     if (has('battery')) {
-      one({ ...base, ...(other('battery') ? { otherController: other('battery') } : {}), battery: { enabled: true, mode: f.batteryAppMode, forecastPurchaseKwh: live.window.purchaseKwh } });
+      one({ ...base, ...other('battery'), battery: { enabled: true, mode: f.batteryAppMode, forecastPurchaseKwh: live.window.purchaseKwh } });
     }
     if (has('ev')) {
-      one({ ...base, ...(other('ev') ? { otherController: other('ev') } : {}), ev: { enabled: true, circuitMeasured: f.evCircuitMeasured, needKwh: live.needs.ev, forecastPurchaseKwh: live.window.purchaseKwh } });
+      one({ ...base, ...other('ev'), ev: { enabled: true, circuitMeasured: f.evCircuitMeasured, needKwh: live.needs.ev, forecastPurchaseKwh: live.window.purchaseKwh } });
     }
     return results;
   }
@@ -479,7 +490,7 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
   /** Car plugged in or out, a device online or offline, a controllable device found: re-plan soon. */
   private deviceChanged(device: HomeDevice): void {
     if (!roleOf(device)) return;
-    const signature = `${device.online}/${device.readings.vehicle?.value ?? ''}`;
+    const signature = signatureOf(device);
     const before = this.signatures.get(device.identity);
     this.signatures.set(device.identity, signature);
     if (before !== signature) this.scheduleReplan(before === undefined ? `${device.kind} found` : `${device.kind} changed (${signature})`);
@@ -493,6 +504,11 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
       guard(this.deps.log, 're-planning', this.planNow());
     }, REPLAN_DEBOUNCE_MS);
   }
+}
+
+/** What about a device calls for a new plan when it changes: answering or not, the car plugged in or not. */
+function signatureOf(device: HomeDevice): string {
+  return `${device.online ? 'online' : 'offline'}/${device.readings.vehicle?.value ?? ''}`;
 }
 
 function summaryOf(p: Plan, replaced: boolean, gainYen: number, text: string): Omit<PlanSummary, 'createdAt'> {

@@ -8,8 +8,9 @@
  */
 import { HALF_HOUR_MS, jstMidnight, jstTime, startOfJstDay } from '../scheduler/calendar.js';
 import type { DeviceGates } from '../scheduler/gates.js';
+import type { SchedulerStatus as ServiceStatus } from '../scheduler/service.js';
 import type { DailyWeather, Forecast, WeatherWarning } from '../scheduler/forecast/types.js';
-import type { Plan, Reason } from '../scheduler/planner/types.js';
+import type { Reason, SlotDecision } from '../scheduler/planner/types.js';
 import { slotCost, type Tariff } from '../scheduler/tariff.js';
 import type { EnergySlot } from '../store/history.js';
 import type { HalfHourRecord } from '../wisun/history.js';
@@ -23,9 +24,9 @@ export const STATUS_VERSION = 1;
  * afterwards from the meter's own 30-minute memory (the plugin was down or the radio was out),
  * 'missing' neither, 'future' not over yet.
  */
-export type SlotMark = 'live' | 'backfill' | 'missing' | 'future';
+type SlotMark = 'live' | 'backfill' | 'missing' | 'future';
 
-export interface StatusSlot {
+interface StatusSlot {
   readonly start: number;
   /** What the home used: bought + generated - sold (surplus purchase), bought alone (full purchase). */
   readonly consumedKwh: number | null;
@@ -36,7 +37,7 @@ export interface StatusSlot {
 }
 
 /** Live powers, W. Grid: + buying, - selling. Battery and EV: + charging, - discharging. */
-export interface PowerFlow {
+interface PowerFlow {
   /** The newest reading used, or null when nothing has been read yet. */
   readonly at: number | null;
   readonly gridW: number | null;
@@ -48,7 +49,7 @@ export interface PowerFlow {
   readonly ecocute: { readonly heating: boolean | null; readonly tankTempC: number | null; readonly remainingHotWaterL: number | null } | null;
 }
 
-export interface Totals {
+interface Totals {
   readonly boughtKwh: number;
   readonly soldKwh: number;
   readonly generatedKwh: number;
@@ -62,7 +63,7 @@ export interface Totals {
 }
 
 /** One run of the same decision for one device, e.g. EcoCute heat 10:00-12:30 and why. */
-export interface PlanWindow {
+interface PlanWindow {
   readonly device: 'ecocute' | 'battery' | 'ev';
   readonly from: number;
   readonly to: number;
@@ -71,20 +72,27 @@ export interface PlanWindow {
   readonly reason: Reason;
 }
 
-export interface StatusWarning {
+interface StatusWarning {
   readonly code: string;
   readonly text: string;
   readonly textJa?: string;
 }
 
-export interface SchedulerStatus {
-  readonly plannedAt: number;
-  readonly planStatus: Plan['status'] | null;
-  /** Today's windows in time order (idle runs of a device are left out). */
+/** The scheduler service's status, reduced to what the dashboard shows. */
+interface SchedulerStatus {
+  /** The "AI solar charge" switch. */
+  readonly enabled: boolean;
+  readonly mode: string;
+  readonly plannedAt: number | null;
+  readonly planStatus: string | null;
+  /** The plan in one sentence, as the service words it. */
+  readonly summary: string | null;
+  /** Today's windows in time order (idle runs of a device are left out), from the slots the service shares. */
   readonly plan: readonly PlanWindow[];
   readonly shortfalls: readonly Reason[];
   readonly gates: readonly DeviceGates[];
-  readonly warnings: readonly StatusWarning[];
+  /** Per device, the last thing done or why not. */
+  readonly steps: readonly { readonly identity: string; readonly role: string; readonly code: string; readonly text: string }[];
 }
 
 export interface UiStatus {
@@ -118,7 +126,8 @@ export interface StatusInput {
   /** The meter's half-hour counters of today (with their source), to fill and mark gaps in the history. */
   readonly meterRecords?: readonly HalfHourRecord[];
   readonly tariff?: Tariff;
-  readonly scheduler?: { readonly plannedAt: number; readonly plan?: Plan; readonly gates?: readonly DeviceGates[]; readonly warnings?: readonly StatusWarning[] };
+  /** SchedulerService.status() as it is. */
+  readonly scheduler?: ServiceStatus;
   readonly forecast?: Forecast;
   readonly warnings?: readonly StatusWarning[];
 }
@@ -151,7 +160,7 @@ export function buildStatus(input: StatusInput): UiStatus {
     tariff: input.tariff ? { id: input.tariff.id, name: input.tariff.name, nameJa: input.tariff.nameJa } : null,
     scheduler: input.scheduler ? schedulerStatus(input.scheduler, dayStart) : null,
     weather: input.forecast ? weather(input.forecast, now) : null,
-    warnings: input.warnings ?? [],
+    warnings: [...(input.warnings ?? []), ...(input.scheduler ? schedulerWarnings(input.scheduler) : [])],
     completeness: { finished: finished.length, live: count('live'), backfill: count('backfill'), missing: count('missing') },
   };
 }
@@ -311,19 +320,30 @@ function lastReadingAt(d: HomeDevice): number | null {
   return times.length > 0 ? Math.max(...times) : null;
 }
 
-function schedulerStatus(s: NonNullable<StatusInput['scheduler']>, dayStart: number): SchedulerStatus {
+function schedulerStatus(s: ServiceStatus, dayStart: number): SchedulerStatus {
   return {
-    plannedAt: s.plannedAt,
+    enabled: s.enabled,
+    mode: s.mode,
+    plannedAt: s.plan?.createdAt ?? null,
     planStatus: s.plan?.status ?? null,
-    plan: s.plan ? planWindows(s.plan, dayStart, dayStart + SLOTS_PER_DAY * HALF_HOUR_MS) : [],
+    summary: s.plan?.text ?? null,
+    plan: s.plan ? planWindows(s.plan.next, dayStart, dayStart + SLOTS_PER_DAY * HALF_HOUR_MS) : [],
     shortfalls: s.plan?.shortfalls ?? [],
-    gates: s.gates ?? [],
-    warnings: s.warnings ?? [],
+    gates: s.gates,
+    steps: s.devices.map((d) => ({ identity: d.identity, role: d.role, code: d.code, text: d.text })),
   };
 }
 
+/** What the homeowner should know from the scheduler: a stale or missing forecast, a weather warning in force. */
+function schedulerWarnings(s: ServiceStatus): StatusWarning[] {
+  const out: StatusWarning[] = [];
+  if (s.forecast.status !== 'fresh') out.push({ code: `forecast-${s.forecast.status}`, text: s.forecast.message, textJa: s.forecast.messageJa });
+  if (s.warning.active) out.push({ code: 'weather-warning', text: s.warning.message, textJa: s.warning.messageJa });
+  return out;
+}
+
 /** Runs of consecutive half-hours with the same action per device, within [from, to), idle runs dropped. */
-function planWindows(plan: Plan, from: number, to: number): PlanWindow[] {
+function planWindows(decisions: readonly SlotDecision[], from: number, to: number): PlanWindow[] {
   const windows: PlanWindow[] = [];
   const open = new Map<PlanWindow['device'], { from: number; to: number; action: string; reason: Reason }>();
   const close = (device: PlanWindow['device']) => {
@@ -331,7 +351,7 @@ function planWindows(plan: Plan, from: number, to: number): PlanWindow[] {
     if (w && w.action !== 'idle') windows.push({ device, ...w });
     open.delete(device);
   };
-  for (const d of plan.decisions) {
+  for (const d of decisions) {
     if (d.start < from || d.start >= to) continue;
     const actions: [PlanWindow['device'], string, Reason][] = [];
     if (d.ecocute) actions.push(['ecocute', d.ecocute.heat ? 'heat' : 'idle', d.ecocute.reason]);

@@ -103,7 +103,8 @@ test('the dashboard shows the status file, and the file matches the emulator', {
   assert.deepEqual(windows, ['10:00–12:00 EcoCute: heat (沸き増し)', '11:00–13:30 EV: charge']);
   assert.match(await ui.getByTestId('gates-battery').textContent() ?? '', /blocked.*not in a mode that follows surplus/);
   assert.match(await ui.getByTestId('weather').textContent() ?? '', /sunny.*10% chance of rain.*rain.*Thunderstorm advisory/);
-  assert.match(await ui.getByTestId('warnings').textContent() ?? '', /The forecast is an hour old\./);
+  assert.match(await ui.getByTestId('warnings').textContent() ?? '', /History is kept for 13 months\..*JMA did not answer: planning with the forecast from 6 hours ago/);
+  assert.match(await ui.getByTestId('scheduler').textContent() ?? '', /42 yen better than selling it/);
 
   await screenshot(page, 'dashboard-phone-en');
   await page.setViewportSize(VIEWPORTS.desktop);
@@ -113,6 +114,7 @@ test('the dashboard shows the status file, and the file matches the emulator', {
   await ui.getByText('現在の電力').waitFor();
   assert.match(await ui.getByTestId('weather').textContent() ?? '', /晴れ.*雷注意報/);
   assert.match(await ui.getByTestId('gates-battery').textContent() ?? '', /見送り.*蓄電池が余剰充電に対応する運転モードではありません/);
+  assert.match(await ui.getByTestId('warnings').textContent() ?? '', /気象庁から応答がないため/);
   await screenshot(page, 'dashboard-desktop-ja');
   await page.setViewportSize(VIEWPORTS.phone);
   await screenshot(page, 'dashboard-phone-ja');
@@ -120,6 +122,13 @@ test('the dashboard shows the status file, and the file matches the emulator', {
   assert.deepEqual(requests.filter((u) => !u.startsWith(host.url)), [], 'no request leaves the host');
   assert.deepEqual(errors, []);
   await page.context().close();
+
+  // the Homebridge UI in dark mode: the page follows its body class
+  const dark = await openPage(browser, VIEWPORTS.desktop, 'en-GB');
+  await dark.page.goto(`${host.url}?dark=1`);
+  await dark.page.frameLocator('#plugin').getByTestId('flow').waitFor();
+  await screenshot(dark.page, 'dashboard-desktop-en-dark');
+  await dark.page.context().close();
 });
 
 test('without a status file the dashboard says what to do', { skip, timeout: 60_000 }, async () => {

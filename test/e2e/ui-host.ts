@@ -26,7 +26,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 /** Same-origin only: a request to anywhere else (a CDN font, a script) is refused and shows in the console. */
 const CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self'";
 
-export interface HostLog {
+interface HostLog {
   toasts: { type: string; message: string; title?: string }[];
   saved: Record<string, unknown>[][];
   schemaShown: boolean;
@@ -207,8 +207,9 @@ function hostPage(options: UiHostOptions): string {
   return `<!doctype html>
 <html>
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>host</title>
-<style>html,body{margin:0;padding:0;background:#fff} iframe{border:0;width:100%;display:block}</style></head>
+<style>html,body{margin:0;padding:0;background:#fff} body.dark{background:#242424} iframe{border:0;width:100%;display:block}</style></head>
 <body>
+<script>if (new URLSearchParams(location.search).has('dark')) document.body.className = 'dark';</script>
 <iframe id="plugin" src="${PLUGIN_BASE}index.html?v=0.1.0"></iframe>
 <script>
 const frame = document.getElementById('plugin');
@@ -216,12 +217,22 @@ let pluginConfig = ${escapeScript(options.config)};
 const schema = ${escapeScript(options.schema)};
 const post = (data) => frame.contentWindow.postMessage(data, location.origin);
 const note = (entry) => fetch('/host/log', { method: 'POST', body: JSON.stringify(entry) });
+// the schema form below the plugin page: config-ui-x announces its edits as a 'configChanged' stream
+window.schemaFormEdit = (blocks) => { pluginConfig = blocks; post({ action: 'stream', event: 'configChanged', data: blocks }); };
 new EventSource('/host/events').onmessage = (m) => { const p = JSON.parse(m.data); post({ action: 'stream', event: p.event, data: p.data }); };
 window.addEventListener('message', async (e) => {
   if (e.source !== frame.contentWindow || e.origin !== location.origin) return;
   const reply = (data, success = true) => e.source.postMessage({ action: 'response', requestId: e.data.requestId, success, data }, e.origin);
   switch (e.data.action) {
-    case 'loaded': e.source.postMessage({ action: 'ready' }, e.origin); break;
+    case 'loaded': {
+      // what config-ui-x sends before 'ready': its body classes and the modal's colours (?dark=1: its dark mode)
+      const dark = new URLSearchParams(location.search).has('dark');
+      e.source.postMessage({ action: 'body-class', class: 'modal-content' }, e.origin);
+      if (dark) e.source.postMessage({ action: 'body-class', class: 'dark-mode' }, e.origin);
+      e.source.postMessage({ action: 'inline-style', style: 'body { height: unset !important; background-color: ' + (dark ? '#242424' : '#FFFFFF') + ' !important; color: ' + (dark ? '#FFFFFF' : '#000000') + ' !important; }' }, e.origin);
+      e.source.postMessage({ action: 'ready' }, e.origin);
+      break;
+    }
     case 'scrollHeight': frame.style.height = (e.data.scrollHeight + 10) + 'px'; break;
     case 'request': {
       const r = await fetch('/host/request', { method: 'POST', body: JSON.stringify(e.data) });

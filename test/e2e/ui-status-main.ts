@@ -14,7 +14,8 @@ import { makeTariff, TARIFF_PRESETS } from '../../src/scheduler/tariff.js';
 import { HALF_HOUR_MS, jstTime, startOfJstDay } from '../../src/scheduler/calendar.js';
 import { startStatusPublisher, statusFilePath, type StatusSources } from '../../src/ui-status/index.js';
 import { monthBounds } from '../../src/ui-status/status.js';
-import type { Plan } from '../../src/scheduler/planner/types.js';
+import type { SlotDecision } from '../../src/scheduler/planner/types.js';
+import type { SchedulerStatus } from '../../src/scheduler/service.js';
 import type { HalfHourRecord } from '../../src/wisun/history.js';
 import { systemClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/log.js';
@@ -65,18 +66,31 @@ await history.settled();
 
 const tariff = makeTariff(TARIFF_PRESETS['tepco-smartlife-s']!);
 const at = (slot: number) => dayStart + slot * HALF_HOUR_MS;
-const plan: Plan = {
-  decisions: Array.from({ length: 48 }, (_, i) => ({
+// a day's plan as the scheduler service reports it: heat 10:00-12:00, charge the car 11:00-13:30
+const next: SlotDecision[] = Array.from({ length: 48 }, (_, i) => {
+  const heat = i >= 20 && i < 24;
+  const charge = i >= 22 && i < 27;
+  return {
     start: at(i),
-    ecocute: { heat: i >= 20 && i < 24, kwh: i >= 20 && i < 24 ? 0.6 : 0, reason: { code: i >= 20 && i < 24 ? 'heat-surplus' : 'idle', text: i >= 20 && i < 24 ? 'heating: 1.2 kWh solar surplus is forecast in this half-hour; selling it earns 8.5 yen while the cheapest bought power costs 31.8 yen' : 'tank full enough' } },
-    ev: { kw: i >= 22 && i < 27 ? 3 : 0, reason: { code: i >= 22 && i < 27 ? 'charge-surplus' : 'idle', text: i >= 22 && i < 27 ? 'charging: surplus forecast until 13:30' : 'not needed' } },
+    ecocute: { heat, kwh: heat ? 0.6 : 0, reason: heat ? { code: 'heat-surplus', text: 'heating: 1.2 kWh solar surplus is forecast in this half-hour; selling it earns 8.5 yen while the cheapest bought power costs 31.8 yen' } : { code: 'idle', text: 'tank full enough' } },
+    ev: { kw: charge ? 3 : 0, reason: charge ? { code: 'charge-surplus', text: 'charging: surplus forecast until 13:30' } : { code: 'idle', text: 'not needed' } },
     importKwh: 0,
     exportKwh: 0,
-  })),
-  objective: { purchaseYen: 0, saleYen: 0, switchingYen: 0, shortfallYen: 0, storedValueYen: 0, totalYen: 0 },
-  status: 'optimal',
-  shortfalls: [],
-  solveMs: 12,
+  };
+});
+const scheduler: SchedulerStatus = {
+  enabled: true,
+  mode: 'planner',
+  updatedAt: now,
+  forecast: { status: 'fallback', message: 'JMA did not answer: planning with the forecast from 6 hours ago', messageJa: '気象庁から応答がないため、6時間前の予報で計画しています' },
+  warning: { active: false, names: [], message: 'no weather warning', messageJa: '警報はありません' },
+  gates: [
+    { device: 'ecocute', allowed: true, gates: [{ code: 'tariff-kind', passed: true, message: 'time-of-use tariff', messageJa: '時間帯別料金' }] },
+    { device: 'battery', allowed: false, gates: [{ code: 'battery-mode', passed: false, message: 'the battery is not in a mode that follows surplus', messageJa: '蓄電池が余剰充電に対応する運転モードではありません' }] },
+  ],
+  plan: { createdAt: now, status: 'optimal', replaced: false, gainYen: 42, solveMs: 12, shortfalls: [], next, text: 'heat the EcoCute and charge the EV on solar surplus: 42 yen better than selling it' },
+  devices: [{ identity: 'ecocute-1', role: 'ecocute', code: 'in-state', text: 'the EcoCute already runs as planned' }],
+  decisions: [],
 };
 const home = createHome({ clock: systemClock, log: silentLogger, echonet: { interface: iface, hosts: [deviceAddress], pollMs: 1000, discoveryEveryMs: 5000 } });
 const sources: StatusSources = {
@@ -85,15 +99,7 @@ const sources: StatusSources = {
   tariff,
   history,
   meterRecords: () => records,
-  scheduler: () => ({
-    plannedAt: now,
-    plan,
-    gates: [
-      { device: 'ecocute', allowed: true, gates: [{ code: 'tariff-kind', passed: true, message: 'time-of-use tariff', messageJa: '時間帯別料金' }] },
-      { device: 'battery', allowed: false, gates: [{ code: 'battery-mode', passed: false, message: 'the battery is not in a mode that follows surplus', messageJa: '蓄電池が余剰充電に対応する運転モードではありません' }] },
-    ],
-    warnings: [],
-  }),
+  scheduler: () => scheduler,
   forecast: () => ({
     issuedAt: now - 3_600_000,
     source: 'jma',
@@ -104,7 +110,7 @@ const sources: StatusSources = {
     ],
     warnings: [{ areaCode: '130010', code: '10', level: 'advisory', status: 'continued', statusJa: '継続', nameJa: '雷注意報', name: 'Thunderstorm advisory' }],
   }),
-  warnings: () => [{ code: 'forecast-old', text: 'The forecast is an hour old.', textJa: '予報は1時間前のものです。' }],
+  warnings: () => [{ code: 'store', text: 'History is kept for 13 months.', textJa: '履歴は13か月保存されます。' }],
 };
 
 await home.start();

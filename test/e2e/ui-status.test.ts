@@ -13,7 +13,8 @@ import { buildStatus, readStatus, startStatusPublisher, statusFilePath, writeSta
 import { HALF_HOUR_MS, jstMidnight } from '../../src/scheduler/calendar.js';
 import { makeTariff, TARIFF_PRESETS } from '../../src/scheduler/tariff.js';
 import type { HomeDevice } from '../../src/home/index.js';
-import type { Plan, SlotDecision } from '../../src/scheduler/planner/types.js';
+import type { SlotDecision } from '../../src/scheduler/planner/types.js';
+import type { SchedulerStatus } from '../../src/scheduler/service.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/log.js';
 
@@ -110,7 +111,7 @@ test('power flow: grid from the meter, home = grid + solar - battery - EV, offli
   assert.equal(st.devices.length, 6);
 });
 
-test('the plan becomes windows of the same action per device, idle left out', () => {
+test('the plan becomes windows of the same action per device, idle left out; its warnings are shown', () => {
   const decision = (i: number, heat: boolean, ev: number): SlotDecision => ({
     start: DAY + i * HALF_HOUR_MS,
     ecocute: { heat, kwh: heat ? 0.5 : 0, reason: { code: heat ? 'heat-surplus' : 'idle', text: heat ? 'surplus' : 'full' } },
@@ -118,8 +119,18 @@ test('the plan becomes windows of the same action per device, idle left out', ()
     importKwh: 0,
     exportKwh: 0,
   });
-  const plan = { decisions: [decision(20, true, 0), decision(21, true, 3), decision(22, false, 3), decision(23, true, 0)], status: 'optimal', shortfalls: [] } as unknown as Plan;
-  const st = buildStatus({ ...base, scheduler: { plannedAt: NOW, plan, gates: [] } });
+  const scheduler: SchedulerStatus = {
+    enabled: true,
+    mode: 'planner',
+    updatedAt: NOW,
+    forecast: { status: 'none', message: 'no forecast', messageJa: '予報なし' },
+    warning: { active: true, names: ['大雨警報'], message: 'heavy rain warning: the tank is kept full', messageJa: '大雨警報のため満タンを維持します' },
+    gates: [],
+    plan: { createdAt: NOW, status: 'optimal', replaced: false, gainYen: 10, solveMs: 5, shortfalls: [], text: 'plan', next: [decision(20, true, 0), decision(21, true, 3), decision(22, false, 3), decision(23, true, 0)] },
+    devices: [],
+    decisions: [],
+  };
+  const st = buildStatus({ ...base, scheduler });
   assert.deepEqual(
     st.scheduler!.plan.map((w) => [w.device, w.action, (w.from - DAY) / HALF_HOUR_MS, (w.to - DAY) / HALF_HOUR_MS, w.reason.code]),
     [
@@ -128,6 +139,7 @@ test('the plan becomes windows of the same action per device, idle left out', ()
       ['ecocute', 'heat', 23, 24, 'heat-surplus'],
     ],
   );
+  assert.deepEqual(st.warnings.map((w) => [w.code, w.textJa]), [['forecast-none', '予報なし'], ['weather-warning', '大雨警報のため満タンを維持します']]);
   assert.equal(buildStatus(base).scheduler, null);
 });
 

@@ -12,9 +12,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { NETNS_SKIP_REASON } from '../helpers/netns.js';
 import { PTY_SKIP_REASON } from '../helpers/pty.js';
 
-export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
-export const ARTIFACTS = join(REPO, 'test-artifacts', 'ui');
+const ARTIFACTS = join(REPO, 'test-artifacts', 'ui');
 
 /** Why the browser tests cannot run here, or undefined. */
 export const UI_SKIP_REASON: string | undefined = !existsSync(CHROMIUM)

@@ -110,6 +110,9 @@ test('the wizard finds the dongle and the devices and saves a valid config', { s
   await page.setViewportSize(VIEWPORTS.desktop);
   await screenshot(page, 'wizard-desktop-en');
 
+  // every choice already reached the Homebridge UI, so its own Save button would keep them too
+  await page.waitForFunction(() => (globalThis as unknown as { pluginConfig: { scheduler?: { forecast?: { area?: string } } }[] }).pluginConfig[0]?.scheduler?.forecast?.area === '130010');
+
   await ui.getByTestId('save').click();
   await waitFor(() => host.log.saved.length === 1 && host.log.toasts.length > 0);
   assert.deepEqual(host.log.toasts.map((x) => x.type), ['success']);
@@ -128,9 +131,16 @@ test('the wizard finds the dongle and the devices and saves a valid config', { s
   assert.equal(parsed.config.devices.length, 5);
   assert.deepEqual(block!.scheduler, { tariff: 'tepco-smartlife-s', forecast: { office: '130000', area: '130010' } });
 
-  // the plain form stays one click away
+  // the plain form stays one click away, and what is changed there survives the wizard's next save
   await ui.getByTestId('schema-form').click();
   await waitFor(() => host.log.schemaShown);
+  await page.evaluate((b) => (globalThis as unknown as { schemaFormEdit: (x: unknown) => void }).schemaFormEdit([{ ...b, solarLightSensor: true, name: 'My HEMS' }]), block!);
+  await ui.getByTestId('tariff').selectOption('kepco-hapie-time-r');
+  await ui.getByTestId('save').click();
+  await waitFor(() => host.log.saved.length === 2);
+  const [again] = host.log.saved[1]!;
+  assert.deepEqual([again!.solarLightSensor, again!.name, (again!.scheduler as { tariff: string }).tariff], [true, 'My HEMS', 'kepco-hapie-time-r']);
+  assert.deepEqual(schemaProblems(readSchema().schema, again), []);
 
   // Japanese: the toggle switches every label without losing what was entered
   await ui.getByTestId('lang').click();

@@ -172,6 +172,11 @@ for (const [name, start] of Object.entries(BROKERS)) {
       await sub.waitFor((m) => m.length >= count * 2, 5_000, 'discovery sent again');
       await ha.close();
 
+      // a device that no longer allows a command (its Set map read again): that entity alone is deleted
+      r.home.put({ ...evDevice(AT), commands: new Set() });
+      await sub.waitFor((m) => m.some((x) => x.topic === 'homeassistant/switch/echonet-hems_fe00000b00000003_027e01/ev_charging/config' && x.payload === ''), 5_000, 'the EV switch deleted');
+      assert.ok(sub.last('homeassistant/sensor/echonet-hems_fe00000b00000003_027e01/power/config'), 'its sensors stay');
+
       // a device removed: its configs become empty retained messages, so HA deletes the entities
       const solarTopics = sub.messages.filter((m) => m.topic.includes('fe00000b00000001_027901')).map((m) => m.topic);
       r.home.remove('fe00000b00000001:027901');

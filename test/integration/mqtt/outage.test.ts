@@ -95,6 +95,13 @@ test('aedes: the listener cut for a second mid-stream; all messages arrive in or
     assert.equal(stats.dropped, 0);
     assert.ok(stats.reconnections >= 1);
     assert.equal(stats.queued, 0);
+    // the counters are published at each connection (behind the backlog): the backlog it came back to
+    const counters = await Recorder.connect(broker.observerUrl, ['echonet-hems/outbox']);
+    await counters.waitFor((m) => m.length > 0, 5_000, 'the outbox counters');
+    const published = JSON.parse(counters.messages[0]!.payload);
+    assert.equal(published.dropped, 0);
+    assert.ok(published.reconnections >= 1 && published.queued >= 200, JSON.stringify(published));
+    await counters.close();
   } finally {
     await sub.close();
     await mirror.stop();

@@ -127,3 +127,15 @@ test("'leave' forgets the device, so its own ending is not taken for an override
   assert.equal(r.steps[0]!.code, 'left');
   assert.equal(r.memory.has('eco'), false);
 });
+
+test('a device that goes by itself where the scheduler wants it anyway is not an override', async () => {
+  const { clock, home, executor } = rig();
+  await executor.apply({ ev: ON });
+  clock.advance(5 * MIN);
+  home.update('ev', { operationMode: 'standby', vehicle: 'not_connected' }); // unplugged: the charger stops itself
+  const steps = await executor.apply({ ev: { kind: 'release', reason: 'the car is away' } });
+  assert.equal(codes(steps).ev, 'in-state');
+  assert.deepEqual(executor.backoffs(), []);
+  assert.deepEqual(executor.held(), []);
+  assert.equal(home.writes.length, 1);
+});
