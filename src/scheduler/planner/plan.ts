@@ -99,12 +99,25 @@ function decode(input: PlanInput, settings: PlanSettings, sol: Solution, status:
     return { start: slot.start, ecocute, battery, ev, importKwh, exportKwh };
   });
   return {
-    decisions,
+    decisions: withoutLoneHolds(decisions),
     objective: objective(input, settings, v),
     status,
     shortfalls: shortfalls(input, v),
     solveMs,
   };
+}
+
+/**
+ * A hold of a single half-hour saves next to nothing (prices are flat for hours) but costs two mode
+ * changes: such a slot is left on self-consumption.
+ */
+function withoutLoneHolds(decisions: SlotDecision[]): SlotDecision[] {
+  const held = (d: SlotDecision | undefined) => d?.battery?.command === 'standby';
+  return decisions.map((d, i) =>
+    held(d) && !held(decisions[i - 1]) && !held(decisions[i + 1])
+      ? { ...d, battery: { command: 'auto', kwh: 0, reason: { code: 'battery-idle', text: 'battery on self-consumption: nothing planned in this half-hour' } } }
+      : d,
+  );
 }
 
 function objective(input: PlanInput, settings: PlanSettings, v: (name: string) => number): Plan['objective'] {
