@@ -3,9 +3,14 @@
  * (the B-route ID and password) are never put into a message: a log line says which field is wrong,
  * never what it contains.
  */
+import { existsSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import {
   DEFAULT_DEVICE_POLL_SECONDS,
+  DEFAULT_EMBEDDED_BROKER_PORT,
+  EMBEDDED_BROKER_HOST,
+  MAX_BACKUPS,
+  MAX_RETENTION_MONTHS,
   DEFAULT_METER_POLL_SECONDS,
   DEFAULT_SURPLUS_THRESHOLD_W,
   MAX_DEVICE_POLL_SECONDS,
@@ -13,6 +18,7 @@ import {
   MIN_DEVICE_POLL_SECONDS,
   MIN_METER_POLL_SECONDS,
 } from './settings.js';
+import { isRecord } from './util/json.js';
 
 export type Language = 'en' | 'ja';
 /** 余剰買取 (surplus: what the home does not use is sold) or 全量買取 (full: all generation is sold). */
@@ -43,6 +49,22 @@ export interface HemsConfig {
   readonly solarLightSensor: boolean;
   readonly surplusThresholdW: number;
   readonly devices: readonly DeviceOverride[];
+  /** Absent: MQTT is off. */
+  readonly mqtt?: MqttConfig;
+  /** Absent fields take the store's own defaults (13 months, 14 backups). */
+  readonly store: { readonly retentionMonths?: number; readonly backups?: number };
+}
+
+export interface MqttConfig {
+  /** Our own broker inside Homebridge, or the homeowner's broker by URL. */
+  readonly broker: { readonly kind: 'embedded'; readonly host: string; readonly port: number } | { readonly kind: 'url'; readonly url: string };
+  readonly username?: string;
+  readonly password?: string;
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly prefix: string;
+  readonly discovery: boolean;
 }
 
 export type ConfigResult =
@@ -132,8 +154,23 @@ export function parseConfig(raw: Raw): ConfigResult {
     solarLightSensor: raw.solarLightSensor === true,
     surplusThresholdW: whole(raw.surplusThresholdW, DEFAULT_SURPLUS_THRESHOLD_W, 0, 10_000, 'selling-surplus threshold (W)', errors),
     devices,
+    ...mqttConfig(section(raw, 'mqtt', errors), errors),
+    store: storeConfig(section(raw, 'store', errors), errors),
   };
   return errors.length > 0 ? { ok: false, unconfigured: false, errors } : { ok: true, config, warnings };
+}
+
+/**
+ * Every secret the settings hold, for the redacting logger: the B-route ID and password, the MQTT password
+ * and a password written into the broker URL. Read from the raw settings, so they are redacted even when
+ * the settings are invalid.
+ */
+export function secretsOf(raw: Raw): string[] {
+  const meter = isRecord(raw.meter) ? raw.meter : {};
+  const mqtt = isRecord(raw.mqtt) ? raw.mqtt : {};
+  const secrets = [meter.brouteId, meter.broutePassword, mqtt.password];
+  if (typeof mqtt.url === 'string' && URL.canParse(mqtt.url)) secrets.push(decodeURIComponent(new URL(mqtt.url).password));
+  return secrets.filter((s): s is string => typeof s === 'string' && s !== '');
 }
 
 /** The override that applies to a device: its own id first, then its kind. */
@@ -169,4 +206,60 @@ function whole(value: unknown, fallback: number, min: number, max: number, what:
     return fallback;
   }
   return value;
+}
+
+const BROKER_URL = /^(mqtts?|wss?):\/\/[^/\s]+/;
+const DEFAULT_MQTT_PREFIX = 'echonet-hems';
+
+/** MQTT when its section is present and turned on; the embedded broker unless a URL is chosen. */
+function mqttConfig(raw: Raw | undefined, errors: string[]): { mqtt?: MqttConfig } {
+  if (!raw || raw.enabled !== true) return {};
+  let broker: MqttConfig['broker'];
+  if (raw.broker === 'url') {
+    const url = typeof raw.url === 'string' ? raw.url.trim() : '';
+    // the URL may hold a password: the message names the problem, never the URL
+    if (!BROKER_URL.test(url)) errors.push('the MQTT broker address must look like mqtt://192.168.1.5:1883 (or mqtts://, ws://, wss://)');
+    broker = { kind: 'url', url };
+  } else {
+    if (raw.broker !== undefined && raw.broker !== 'embedded') errors.push('the MQTT broker must be "embedded" or "url"');
+    const port = whole(raw.embeddedPort, DEFAULT_EMBEDDED_BROKER_PORT, 1, 65535, 'embedded MQTT broker port', errors);
+    broker = { kind: 'embedded', host: raw.embeddedLan === true ? '0.0.0.0' : EMBEDDED_BROKER_HOST, port };
+  }
+  const username = nonEmpty(raw.username) ? String(raw.username).trim() : undefined;
+  const password = typeof raw.password === 'string' && raw.password !== '' ? raw.password : undefined;
+  if (password !== undefined && username === undefined) errors.push('the MQTT password needs a user name too');
+  const files: Partial<Record<'caFile' | 'certFile' | 'keyFile', string>> = {};
+  for (const [key, what] of [['caFile', 'CA certificate'], ['certFile', 'client certificate'], ['keyFile', 'client key']] as const) {
+    if (!nonEmpty(raw[key])) continue;
+    const file = String(raw[key]).trim();
+    if (!existsSync(file)) errors.push(`the MQTT ${what} file "${file}" does not exist`);
+    files[key] = file;
+  }
+  if ((files.certFile === undefined) !== (files.keyFile === undefined)) errors.push('the MQTT client certificate and its key file go together: set both or neither');
+  if (broker.kind === 'embedded' && Object.keys(files).length > 0) errors.push('TLS files are for a broker by URL; the embedded broker speaks plain MQTT on this machine');
+  const prefix = nonEmpty(raw.prefix) ? String(raw.prefix).trim() : DEFAULT_MQTT_PREFIX;
+  if (/[#+\s]/.test(prefix) || prefix.startsWith('/') || prefix.endsWith('/')) {
+    errors.push(`the MQTT topic prefix "${prefix}" must not contain spaces, # or +, nor start or end with /`);
+  }
+  return {
+    mqtt: {
+      broker,
+      ...(username === undefined ? {} : { username }),
+      ...(password === undefined ? {} : { password }),
+      ...files,
+      prefix,
+      discovery: raw.discovery !== false,
+    },
+  };
+}
+
+function storeConfig(raw: Raw | undefined, errors: string[]): HemsConfig['store'] {
+  const months = raw?.retentionMonths;
+  const backups = raw?.backups;
+  return {
+    ...(months === undefined || months === null || months === ''
+      ? {}
+      : { retentionMonths: whole(months, 0, 1, MAX_RETENTION_MONTHS, 'history kept (months)', errors) }),
+    ...(backups === undefined || backups === null || backups === '' ? {} : { backups: whole(backups, 0, 1, MAX_BACKUPS, 'number of daily backups kept', errors) }),
+  };
 }

@@ -42,3 +42,12 @@ export const MAX_LUX = 100_000;
 
 /** Below this state of charge (or hot water left) HomeKit shows the low-battery warning. */
 export const LOW_LEVEL_PCT = 20;
+
+/** More than ten years of half-hours is more than any export or comparison needs, and the store stays small. */
+export const MAX_RETENTION_MONTHS = 120;
+/** A year of daily backups; more only fills the disk of a Raspberry Pi. */
+export const MAX_BACKUPS = 365;
+/** Where the embedded MQTT broker listens unless the homeowner opens it to the LAN: nothing leaves the machine by surprise. */
+export const EMBEDDED_BROKER_HOST = '127.0.0.1';
+/** MQTT's registered port, so Home Assistant and other clients find the embedded broker without settings. */
+export const DEFAULT_EMBEDDED_BROKER_PORT = 1883;

@@ -66,7 +66,9 @@ export async function startWizard(root) {
   const refreshPorts = async () => {
     state.ports = await homebridge.request('/ports');
     const known = state.ports.some((p) => p.path === state.port || p.stablePath === state.port);
-    if (!known && state.ports.length > 0 && !state.port) state.port = state.ports[0].stablePath ?? state.ports[0].path;
+    // a configured port that is not there now (dongle unplugged) stays choosable rather than silently replaced
+    if (!known && state.port) state.ports.push({ path: state.port, stablePath: null, usb: false, missing: true });
+    if (!state.port && state.ports.length > 0) state.port = state.ports[0].stablePath ?? state.ports[0].path;
     render();
   };
 
@@ -117,6 +119,7 @@ export async function startWizard(root) {
 
   function render() {
     const portLabel = (p) => {
+      if (p.missing) return `${p.path} · ${t('portMissing')}`;
       const ids = p.usb ? t('usbIds', { vendor: p.vendorId, product: p.productId }) : t('notUsb');
       return [p.path, ids, p.manufacturer, p.serialNumber ? t('serial', { serial: p.serialNumber }) : null].filter(Boolean).join(' · ');
     };

@@ -128,7 +128,7 @@ interface PlanSummary {
   readonly solveMs: number;
   readonly objective?: Plan['objective'];
   readonly shortfalls: readonly Reason[];
-  /** The plan's next half-hours, with the reason of each device's decision. */
+  /** The plan's half-hours from now to the end of today, with the reason of each device's decision. */
   readonly next: readonly SlotDecision[];
   readonly text: string;
 }
@@ -153,8 +153,6 @@ interface SchedulerEvents {
   decision: [DecisionEntry];
 }
 
-/** Slots of the plan shown in the status: the next three hours. */
-const STATUS_SLOTS = 6;
 /** Significant changes re-plan after this pause, so a burst of readings costs one round. */
 const REPLAN_DEBOUNCE_MS = 10_000;
 /** Load per half-hour assumed before the home has any history, kWh (a small household's base load). */
@@ -320,7 +318,7 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
         carHome: input.slots.map((_, i) => live.carHome(i)),
       });
       this.plan = p;
-      this.setSummary(now, summaryOf(p, true, 0, `AiSEG2 rules: surplus window ${live.window.text}`));
+      this.setSummary(now, summaryOf(now, p, true, 0, `AiSEG2 rules: surplus window ${live.window.text}`));
     } else {
       const highs = await (this.deps.solver ?? loadSolver)();
       const first = this.plan === undefined;
@@ -333,7 +331,7 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
             ? 'plan confirmed: the fresh data give the same on/off decisions'
             : `kept the current on/off plan: a new one would save only ${r.gainYen.toFixed(0)} yen (threshold ${this.settings.replanThresholdYen} yen)`;
       this.plan = r.plan;
-      this.setSummary(now, summaryOf(r.plan, r.replaced || first, r.gainYen, text));
+      this.setSummary(now, summaryOf(now, r.plan, r.replaced || first, r.gainYen, text));
     }
     return this.tick();
   }
@@ -511,8 +509,10 @@ function signatureOf(device: HomeDevice): string {
   return `${device.online ? 'online' : 'offline'}/${device.readings.vehicle?.value ?? ''}`;
 }
 
-function summaryOf(p: Plan, replaced: boolean, gainYen: number, text: string): Omit<PlanSummary, 'createdAt'> {
-  return { status: p.status, replaced, gainYen, solveMs: p.solveMs, objective: p.objective, shortfalls: p.shortfalls, next: p.decisions.slice(0, STATUS_SLOTS), text };
+/** The status shows today's rest of the plan (what a homeowner looks at); tomorrow's part changes before it matters. */
+function summaryOf(now: number, p: Plan, replaced: boolean, gainYen: number, text: string): Omit<PlanSummary, 'createdAt'> {
+  const endOfToday = startOfJstDay(now) + DAY_MS;
+  return { status: p.status, replaced, gainYen, solveMs: p.solveMs, objective: p.objective, shortfalls: p.shortfalls, next: p.decisions.filter((d) => d.start < endOfToday), text };
 }
 
 interface LiveInput {

@@ -218,6 +218,7 @@ const schema = ${escapeScript(options.schema)};
 const post = (data) => frame.contentWindow.postMessage(data, location.origin);
 const note = (entry) => fetch('/host/log', { method: 'POST', body: JSON.stringify(entry) });
 // the schema form below the plugin page: config-ui-x announces its edits as a 'configChanged' stream
+window.currentConfig = () => pluginConfig;
 window.schemaFormEdit = (blocks) => { pluginConfig = blocks; post({ action: 'stream', event: 'configChanged', data: blocks }); };
 new EventSource('/host/events').onmessage = (m) => { const p = JSON.parse(m.data); post({ action: 'stream', event: p.event, data: p.data }); };
 window.addEventListener('message', async (e) => {

@@ -111,7 +111,7 @@ test('the wizard finds the dongle and the devices and saves a valid config', { s
   await screenshot(page, 'wizard-desktop-en');
 
   // every choice already reached the Homebridge UI, so its own Save button would keep them too
-  await page.waitForFunction(() => (globalThis as unknown as { pluginConfig: { scheduler?: { forecast?: { area?: string } } }[] }).pluginConfig[0]?.scheduler?.forecast?.area === '130010');
+  await page.waitForFunction(() => (globalThis as unknown as { currentConfig: () => { scheduler?: { forecast?: { area?: string } } }[] }).currentConfig()[0]?.scheduler?.forecast?.area === '130010');
 
   await ui.getByTestId('save').click();
   await waitFor(() => host.log.saved.length === 1 && host.log.toasts.length > 0);
