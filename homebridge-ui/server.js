@@ -42,7 +42,7 @@ class EchonetHemsUiServer extends HomebridgePluginUiServer {
       }),
     );
     this.onRequest('/echonet/discover', (body) =>
-      discover(body).catch((err) => {
+      discover(body, this.homebridgeStoragePath).catch((err) => {
         throw new RequestError(err.message, { code: err.code ?? 'error' });
       }),
     );

@@ -8,6 +8,7 @@
  * device is not found within a grace period are removed then. Nothing here throws into Homebridge:
  * every failure is logged with what to do about it.
  */
+import { join } from 'node:path';
 import type { API, DynamicPlatformPlugin, Logging, PlatformAccessory, PlatformConfig } from 'homebridge';
 import {
   accessoryFor,
@@ -20,8 +21,10 @@ import {
   type MatterAccessoryLike,
   type StoredContext,
 } from './accessories/index.js';
-import { overrideFor, parseConfig, type HemsConfig } from './config.js';
+import { overrideFor, parseConfig, secretsOf, type HemsConfig } from './config.js';
 import { createHome, type Home, type HomeDevice } from './home/index.js';
+import { Runtime } from './runtime.js';
+import { storeDirectory } from './store/history.js';
 import { PLATFORM_NAME, PLUGIN_NAME, DISCOVERY_INTERVAL_MS, STALE_ACCESSORY_GRACE_MS } from './settings.js';
 import { systemClock } from './util/clock.js';
 import { errorMessage, guard } from './util/guard.js';
@@ -34,6 +37,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
   private matter: MatterEnergy | undefined;
   private readonly log: Logger;
   private home: Home | undefined;
+  private runtime: Runtime | undefined;
   private staleTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -41,11 +45,8 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
     rawConfig: PlatformConfig,
     private readonly api: API,
   ) {
-    const secrets = (): string[] => {
-      const meter = rawConfig.meter as { brouteId?: unknown; broutePassword?: unknown } | undefined;
-      return [meter?.brouteId, meter?.broutePassword].filter((s): s is string => typeof s === 'string');
-    };
-    this.log = redactingLogger(logging, secrets);
+    // B-route and MQTT secrets never reach a log line, whichever layer writes it
+    this.log = redactingLogger(logging, () => secretsOf(rawConfig));
     const parsed = parseConfig(rawConfig);
     if (!parsed.ok) {
       if (parsed.unconfigured) this.log.info(`idle, ${parsed.errors.join('; ')}`);
@@ -91,7 +92,14 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
       }),
     });
     this.home = home;
-    const ctx: AccessoryContext = { api: this.api, home, config, eve: eveCharacteristics(this.api), names: namesFor(config.language) };
+    const ctx: AccessoryContext = {
+      api: this.api,
+      home,
+      config,
+      eve: eveCharacteristics(this.api),
+      names: namesFor(config.language),
+      eveHistory: { dir: join(storeDirectory(this.api.user.storagePath()), 'eve'), clock: systemClock },
+    };
     for (const accessory of this.cached.values()) this.restore(ctx, accessory);
     const matter = matterOf(this.api);
     if (matter) {
@@ -105,6 +113,16 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
     });
     this.staleTimer = setTimeout(() => this.removeStale(), STALE_ACCESSORY_GRACE_MS);
     this.staleTimer.unref();
+    this.runtime = new Runtime({
+      home,
+      config,
+      storagePath: this.api.user.storagePath(),
+      clock: systemClock,
+      log: this.log,
+      name: (device) => displayName(ctx, device),
+    });
+    // listening before the home starts, so the history and MQTT see every device from its first reading
+    guard(this.log, 'starting the history and MQTT', this.runtime.start());
     try {
       await home.start();
     } catch (err) {
@@ -112,8 +130,11 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
     }
   }
 
+  /** Consumers first (their last writes need the home's final state), then the devices' connections. */
   private async stop(): Promise<void> {
     clearTimeout(this.staleTimer);
+    await Promise.all([...this.shown.values()].map((shown) => shown.stop()));
+    await this.runtime?.stop();
     await this.home?.close();
   }
 
@@ -135,7 +156,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
       this.log.info(`${ctx.names.kind[device.kind]} ${device.identity} is hidden in the settings`);
       return;
     }
-    const name = override?.name ?? ctx.names.kind[device.kind];
+    const name = displayName(ctx, device);
     this.matter?.show(device, name);
     let shown = this.shown.get(device.identity);
     if (!shown) {
@@ -159,6 +180,8 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
     for (const [identity, shown] of this.shown) {
       if (this.home?.device(identity)) continue;
       this.shown.delete(identity);
+      guard(this.log, `stopping "${shown.accessory.displayName}"`, shown.stop());
+      this.runtime?.removeDevice(identity);
       this.unregister(shown.accessory, `its device was not found for ${STALE_ACCESSORY_GRACE_MS / 60_000} minutes`);
     }
   }
@@ -167,4 +190,9 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
     this.log.info(`removing "${accessory.displayName}": ${why}`);
     this.api.unregisterPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, [accessory]);
   }
+}
+
+/** The name a device has in HomeKit (and MQTT): the one set in the settings, or its kind's. */
+function displayName(ctx: AccessoryContext, device: HomeDevice): string {
+  return overrideFor(ctx.config, device.identity, device.kind)?.name ?? ctx.names.kind[device.kind];
 }

@@ -91,7 +91,9 @@ export async function startWizard(root) {
     state.searching = true;
     render();
     try {
-      state.devices = await homebridge.request('/echonet/discover', { interface: state.iface });
+      const found = await homebridge.request('/echonet/discover', { interface: state.iface });
+      state.devices = found.devices;
+      state.fromPlugin = found.source === 'plugin';
       for (const d of state.devices) state.picks[d.identity] ??= { use: Boolean(d.kind), name: '' };
       sync();
     } catch (err) {
@@ -170,6 +172,7 @@ export async function startWizard(root) {
         ),
         h('button', { type: 'button', 'data-testid': 'search', disabled: state.searching, onclick: search }, state.searching ? t('searching') : t('search')),
       ),
+      state.searched && state.fromPlugin ? h('p', { class: 'eh-notice', 'data-testid': 'from-plugin' }, t('fromPlugin')) : null,
       state.searched ? h('p', { class: 'eh-muted', 'data-testid': 'found' }, found.length > 0 ? t('found', { n: found.length }) : t('noneFound')) : null,
       found.length > 0
         ? h(

@@ -4,12 +4,15 @@
  * (SERVICE_COMMUNICATION_FAILURE) while the device is offline or not found yet, sends writes back through
  * the model, and removes services it no longer uses (a device whose Set map changed, a feature turned off).
  */
+import { join } from 'node:path';
 import type { API, Characteristic, CharacteristicValue, PlatformAccessory, Service, WithUUID } from 'homebridge';
 import type { HemsConfig } from '../config.js';
 import { HomeError, type Home, type HomeDevice, type ReadingValues } from '../home/index.js';
 import { errorMessage, guard } from '../util/guard.js';
+import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { EveCharacteristics } from './eve.js';
+import { EveHistory } from './eve-history.js';
 import type { Names } from './names.js';
 import { COMMUNICATION_FAILURE, READ_NOTIFY, READ_ONLY, READ_WRITE_NOTIFY } from './hap-values.js';
 
@@ -19,6 +22,8 @@ export interface AccessoryContext {
   readonly config: HemsConfig;
   readonly eve: EveCharacteristics;
   readonly names: Names;
+  /** Eve histories are saved in this directory and stamped by this clock. */
+  readonly eveHistory: { readonly dir: string; readonly clock: Clock };
 }
 
 /** What the platform stores in accessory.context, so a cached accessory knows its device before it is found. */
@@ -35,6 +40,7 @@ export abstract class DeviceAccessory {
   protected readonly hap: API['hap'];
   private bindings: { characteristic: Characteristic; read: Read }[] = [];
   private used = new Set<Service>();
+  private history: EveHistory | undefined;
 
   constructor(
     protected readonly ctx: AccessoryContext,
@@ -72,6 +78,12 @@ export abstract class DeviceAccessory {
       const value = device?.online ? read(device) : undefined;
       characteristic.updateValue(value === undefined ? this.noResponse() : value);
     }
+    this.history?.observe();
+  }
+
+  /** Stops what runs on its own (the Eve history's timer) once its last save is done. */
+  async stop(): Promise<void> {
+    await this.history?.stop();
   }
 
   /** Adds the services and characteristics this kind shows for this device. */
@@ -96,6 +108,25 @@ export abstract class DeviceAccessory {
     }
     this.used.add(service);
     return service;
+  }
+
+  /**
+   * Eve's history of a power reading. One per accessory: the Eve app ties a history to the accessory, so
+   * the accessory's main power reading is the one kept.
+   */
+  protected powerHistory(read: (device: HomeDevice) => number | undefined): void {
+    this.history ??= new EveHistory({
+      accessory: this.accessory,
+      eve: this.ctx.eve,
+      file: join(this.ctx.eveHistory.dir, `${this.identity.replace(/[^A-Za-z0-9-]/g, '_')}.json`),
+      clock: this.ctx.eveHistory.clock,
+      log: this.log,
+      read: () => {
+        const device = this.ctx.home.device(this.identity);
+        return device?.online ? read(device) : undefined;
+      },
+    });
+    this.used.add(this.history.service);
   }
 
   /** A read-only characteristic whose value comes from the model; undefined from `read` means "No Response". */

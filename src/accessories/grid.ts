@@ -20,6 +20,8 @@ export class GridAccessory extends DeviceAccessory {
     this.readOnly(buying);
     this.bind(buying, eve.Consumption, (d) => whenKnown(power(d), (w) => Math.max(0, w)));
     if (this.offers(device, 'boughtKwh')) this.bind(buying, eve.TotalConsumption, (d) => this.value(d, 'boughtKwh'));
+    // the Eve app graphs what is bought: the home's draw from the grid
+    this.powerHistory((d) => whenKnown(power(d), (w) => Math.max(0, w)));
     if (config.purchaseMode === 'full') return;
 
     const selling = this.service(Service.Outlet, 'selling', names.selling);

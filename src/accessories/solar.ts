@@ -23,6 +23,7 @@ export class SolarAccessory extends DeviceAccessory {
     this.bind(generation, Characteristic.OutletInUse, (d) => whenKnown(power(d), generating));
     this.bind(generation, eve.Consumption, power);
     if (this.offers(device, 'generatedKwh')) this.bind(generation, eve.TotalConsumption, (d) => this.value(d, 'generatedKwh'));
+    this.powerHistory(power);
 
     const indicator = this.service(Service.OccupancySensor, 'generating', names.generating);
     const { OCCUPANCY_DETECTED, OCCUPANCY_NOT_DETECTED } = Characteristic.OccupancyDetected;

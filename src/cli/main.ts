@@ -12,6 +12,8 @@ import { runMeter } from './meter.js';
 import { runDemo } from './demo.js';
 import { runBackup, runRestore } from './backup.js';
 import { runExport } from './export.js';
+import { runPlan } from './plan.js';
+import { runSimulate } from './simulate.js';
 
 type Command = (args: string[], out: Output) => void | Promise<void>;
 
@@ -25,6 +27,8 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   demo: { run: runDemo, usage: 'demo [--storage <dir>] [--hap-port <n>] [--pin <code>]', summary: 'run Homebridge on the simulated home' },
   backup: { run: runBackup, usage: 'backup [--storage <dir>] [--list]', summary: 'back up the history (never secrets)' },
   restore: { run: runRestore, usage: 'restore [<name>] [--storage <dir>]', summary: 'restore the history from a backup' },
+  plan: { run: runPlan, usage: 'plan --input <csv> [--config <json>]', summary: 'plan a day of data and explain every decision' },
+  simulate: { run: runSimulate, usage: 'simulate --year <csv> [--config <json>] [--days <n>]', summary: 'replay a year: no control, AiSEG2 rules, reactive, planner, optimum' },
   export: { run: runExport, usage: 'export --from <d> --to <d> --format csv|json', summary: 'export the history' },
 };
 

@@ -4,7 +4,8 @@
  * shares.
  */
 import { readFileSync } from 'node:fs';
-import { planDay, DEFAULT_REPLAY_CONFIG, HouseholdCsvError, type ReplayConfig } from '../scheduler/replay/index.js';
+import { planDay, HouseholdCsvError, type ReplayConfig } from '../scheduler/replay/index.js';
+import { DEFAULT_REPLAY_CONFIG } from '../scheduler/replay/config.js';
 import { makeTariff, validateTariffSpec } from '../scheduler/tariff.js';
 import { isRecord } from '../util/json.js';
 import { parse } from './args.js';

@@ -5,7 +5,7 @@
  * Energy comes from a device's cumulative counter when it has one (meter bought/sold, solar generated:
  * the difference across the half-hour, exact whatever the poll rate) and otherwise from its power held
  * between readings (EV charger, battery: + charging, - discharging). The half-hour in progress lives in
- * memory only: a crash loses at most it.
+ * memory and is written on stop: a crash loses at most it, a restart only the time the plugin was down.
  */
 import type { HomeDevice, ReadingValues } from '../home/index.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
@@ -54,24 +54,42 @@ export interface RecorderOptions {
 export class EnergyRecorder {
   private readonly tracks = new Map<string, Track>();
   private slotStart = 0;
+  /** What a previous run stored for the current half-hour. */
+  private carried: Record<string, number> = {};
   private timer: TimerHandle | undefined;
   private readonly listener = (device: HomeDevice) => this.observe(device);
 
   constructor(private readonly options: RecorderOptions) {}
 
-  start(): void {
+  /**
+   * Follows the home from now on. A half-hour already stored for the current slot (written by stop() of
+   * the previous run, a restart within the same half-hour) is carried into this run's total for it.
+   */
+  async start(): Promise<void> {
     const now = this.options.clock.now();
     this.slotStart = now - (now % HALF_HOUR_MS);
     for (const device of this.options.source.devices()) this.observe(device);
     this.options.source.on('device-added', this.listener);
     this.options.source.on('device-changed', this.listener);
     this.schedule();
+    const slot = this.slotStart;
+    const [stored] = await this.options.history.slots(slot, slot + 1);
+    // the half-hour may have closed while the store was read: the carry belongs to that one only
+    if (stored && this.slotStart === slot) this.carried = { ...stored.kwh };
   }
 
-  stop(): void {
+  /**
+   * Stops following the home and writes the half-hour so far, so a restart loses at most the time the
+   * plugin was down (start() adds to it when the next run begins within the same half-hour).
+   */
+  async stop(): Promise<void> {
     this.timer?.cancel();
     this.options.source.off('device-added', this.listener);
     this.options.source.off('device-changed', this.listener);
+    const now = this.options.clock.now();
+    if (now <= this.slotStart) return;
+    const kwh = this.totals(now);
+    if (Object.keys(kwh).length > 0) await this.options.history.recordSlot({ start: this.slotStart, kwh: round(kwh) });
   }
 
   private schedule(): void {
@@ -82,10 +100,24 @@ export class EnergyRecorder {
   /** Closes the half-hour: writes its energy and starts the next from the latest counters. */
   private close(): void {
     const end = this.slotStart + HALF_HOUR_MS;
-    const kwh: Record<string, number> = {};
+    const kwh = this.totals(end);
+    for (const track of this.tracks.values()) {
+      track.base = { ...track.latest };
+      track.integrated = 0;
+    }
+    this.carried = {};
+    const start = this.slotStart;
+    this.slotStart = end;
+    this.schedule();
+    if (Object.keys(kwh).length > 0) guard(this.options.log, 'recording the half-hour', this.options.history.recordSlot({ start, kwh: round(kwh) }));
+  }
+
+  /** Energy per source of the current half-hour up to `until` (plus what an earlier run stored for it). */
+  private totals(until: number): Record<string, number> {
+    const kwh: Record<string, number> = { ...this.carried };
     const add = (source: string, value: number) => (kwh[source] = (kwh[source] ?? 0) + value);
     for (const [identity, track] of this.tracks) {
-      this.integrate(track, end);
+      this.integrate(track, until);
       const kind = track.last?.kind;
       const delta = (counter: Counter): number | undefined => {
         const a = track.base[counter];
@@ -108,14 +140,7 @@ export class EnergyRecorder {
         add(`device/${identity}`, track.integrated);
       }
     }
-    for (const track of this.tracks.values()) {
-      track.base = { ...track.latest };
-      track.integrated = 0;
-    }
-    const start = this.slotStart;
-    this.slotStart = end;
-    this.schedule();
-    if (Object.keys(kwh).length > 0) guard(this.options.log, 'recording the half-hour', this.options.history.recordSlot({ start, kwh: round(kwh) }));
+    return kwh;
   }
 
   private observe(device: HomeDevice): void {

@@ -15,6 +15,7 @@ import { slotCost, type Tariff } from '../scheduler/tariff.js';
 import type { EnergySlot } from '../store/history.js';
 import type { HalfHourRecord } from '../wisun/history.js';
 import type { HomeDevice } from '../home/index.js';
+import { eojToHex } from '../echonet/eoj.js';
 
 /** Bumped when a field changes meaning; the UI refuses documents of another version. */
 export const STATUS_VERSION = 1;
@@ -100,7 +101,16 @@ export interface UiStatus {
   readonly generatedAt: number;
   readonly purchaseMode: 'surplus' | 'full';
   readonly flow: PowerFlow;
-  readonly devices: readonly { readonly identity: string; readonly kind: string; readonly online: boolean; readonly lastReadingAt: number | null }[];
+  /** What the plugin has found: the wizard lists these when the plugin's own socket keeps it from searching. */
+  readonly devices: readonly {
+    readonly identity: string;
+    readonly kind: string;
+    readonly address: string | null;
+    /** Six hex digits for ECHONET devices, as discovery reports them. */
+    readonly eoj: string | null;
+    readonly online: boolean;
+    readonly lastReadingAt: number | null;
+  }[];
   readonly today: { readonly dayStart: number; readonly slots: readonly StatusSlot[] };
   readonly totals: { readonly today: Totals; readonly thisMonth: Totals; readonly lastMonthToDate: Totals; readonly lastMonth: Totals };
   readonly tariff: { readonly id: string; readonly name: string; readonly nameJa: string } | null;
@@ -149,7 +159,14 @@ export function buildStatus(input: StatusInput): UiStatus {
     generatedAt: now,
     purchaseMode: input.purchaseMode,
     flow: powerFlow(input.devices),
-    devices: input.devices.map((d) => ({ identity: d.identity, kind: d.kind, online: d.online, lastReadingAt: lastReadingAt(d) })),
+    devices: input.devices.map((d) => ({
+      identity: d.identity,
+      kind: d.kind,
+      address: d.address ?? null,
+      eoj: d.eoj === undefined ? null : eojToHex(d.eoj),
+      online: d.online,
+      lastReadingAt: lastReadingAt(d),
+    })),
     today: { dayStart, slots },
     totals: {
       today,

@@ -131,6 +131,24 @@ test('the dashboard shows the status file, and the file matches the emulator', {
   await dark.page.context().close();
 });
 
+test('while the plugin holds the ECHONET port, the wizard lists the devices the plugin found', { skip, timeout: 60_000 }, async () => {
+  // the UI server beside the running "plugin" (the status writer's home model owns 127.0.0.1:3610)
+  const beside = await startUiHost({ uiDir: build.uiDir, storagePath: storage, config: CONFIG, schema: readSchema(), netns: space.ns });
+  try {
+    const { page } = await openPage(browser, VIEWPORTS.phone, 'en-GB');
+    await page.goto(beside.url);
+    const ui = page.frameLocator('#plugin');
+    await ui.getByTestId('tab-setup').click();
+    assert.equal(await ui.getByTestId('iface').inputValue(), '127.0.0.1', 'the configured address is preselected');
+    await ui.getByTestId('search').click();
+    await ui.getByTestId('from-plugin').waitFor({ timeout: 20_000 });
+    assert.deepEqual((await ui.getByTestId('device').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).sort(), ['battery', 'ev-charger', 'meter', 'solar', 'water-heater']);
+    await page.context().close();
+  } finally {
+    await beside.close();
+  }
+});
+
 test('without a status file the dashboard says what to do', { skip, timeout: 60_000 }, async () => {
   const empty = mkdtempSync(join(tmpdir(), 'hems-ui-empty-'));
   const bare = await startUiHost({ uiDir: build.uiDir, storagePath: empty, config: CONFIG, schema: readSchema() });

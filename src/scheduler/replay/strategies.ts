@@ -31,7 +31,7 @@ export interface ReplayContext {
 }
 
 /** What a controller can see at the start of slot i: the home's devices as they report themselves. */
-export interface SlotView {
+interface SlotView {
   readonly i: number;
   readonly home: SimulatedHome;
   readonly status: DeviceStatus;

@@ -4,7 +4,10 @@
  * "No Response", switches are writable only when the Set map allows, failed writes become HAP errors,
  * unused services are pruned, and names follow the language and purchase mode settings.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { HomebridgeAPI } from 'homebridge/lib/api.js';
 import type { Characteristic, PlatformAccessory, Service, WithUUID } from 'homebridge';
@@ -13,8 +16,11 @@ import { parseConfig } from '../../../src/config.js';
 import { HomeError, type Home, type HomeDevice } from '../../../src/home/index.js';
 import type { ReadingValues } from '../../../src/home/readings.js';
 import { silentLogger } from '../../../src/util/log.js';
+import { ManualClock } from '../../../src/util/clock.js';
 
 const api = new HomebridgeAPI();
+const EVE_DIR = mkdtempSync(join(tmpdir(), 'hems-eve-'));
+after(() => rmSync(EVE_DIR, { recursive: true, force: true }));
 const { Service: S, Characteristic: C } = api.hap;
 const NO_RESPONSE = -70402;
 
@@ -55,6 +61,7 @@ function setUp(settings: Record<string, unknown> = {}, kind: HomeDevice['kind'] 
     config: parsed.config,
     eve: eveCharacteristics(api),
     names: namesFor(parsed.config.language),
+    eveHistory: { dir: EVE_DIR, clock: new ManualClock(Date.UTC(2026, 10, 26)) },
   };
   const accessory = new api.platformAccessory<StoredContext>('x', api.hap.uuid.generate(`id-${kind}`));
   accessory.context = { identity: `id-${kind}`, kind };
@@ -135,9 +142,11 @@ test('the grid shows buying and selling apart, and only buying in full purchase 
   full.home.devices.set(meter.identity, meter);
   full.shown.configure(meter);
   assert.deepEqual(
-    full.accessory.services.map((s) => s.getCharacteristic(C.Name).value).filter((n) => n !== 'x'),
+    full.accessory.services.filter((s) => s.UUID !== eve.History.UUID).map((s) => s.getCharacteristic(C.Name).value).filter((n) => n !== 'x'),
     ['Buying from Grid'],
   );
+  assert.ok(full.accessory.getService(eve.History), 'the Eve history of the power bought rides along');
+  await full.shown.stop();
 });
 
 test('names follow the language setting', () => {

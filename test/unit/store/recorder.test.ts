@@ -29,7 +29,7 @@ test('counters give exact half-hour energies; power without a counter is held be
   home.put(withPower(battery, 1000, clock.now())); // charging 1 kW
   home.put(waterHeaterDevice(clock.now()));
   const recorder = new EnergyRecorder({ source: home, history, clock, log: silentLogger });
-  recorder.start();
+  await recorder.start();
 
   // first (partial) half-hour: 20 minutes left
   clock.advance(10 * 60_000);
@@ -47,7 +47,7 @@ test('counters give exact half-hour energies; power without a counter is held be
   home.put(solarDevice(clock.now(), 1000, 5001.5));
   clock.advance(10 * 60_000);
   await settle();
-  recorder.stop();
+  await recorder.stop();
   await history.settled();
 
   const slots = await history.slots(T0, T0 + 2 * HALF_HOUR_MS);
@@ -64,4 +64,33 @@ test('counters give exact half-hour energies; power without a counter is held be
       ['b-route-meter', 'online', 'answering again'],
     ],
   );
+});
+
+test('stop writes the half-hour so far, and a restart within it adds to that instead of replacing it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hems-recorder-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const history = await History.open({ dir, log: silentLogger });
+  const clock = new ManualClock(T0);
+  const home = new ScriptedHome();
+  home.put(meterDevice(clock.now(), 500, 1000, 200));
+  const first = new EnergyRecorder({ source: home, history, clock, log: silentLogger });
+  await first.start();
+  clock.advance(10 * 60_000);
+  home.put(meterDevice(clock.now(), 500, 1000.2, 200));
+  await first.stop();
+  assert.deepEqual((await history.slots(T0, T0 + HALF_HOUR_MS)).map((s) => s.kwh), [{ bought: 0.2, sold: 0 }], 'the partial half-hour is on disk after stop');
+
+  // Homebridge restarted: the counters move on from where the new run first sees them
+  clock.advance(60_000);
+  home.put(meterDevice(clock.now(), 500, 1000.3, 200));
+  const second = new EnergyRecorder({ source: home, history, clock, log: silentLogger });
+  await second.start();
+  clock.advance(9 * 60_000);
+  home.put(meterDevice(clock.now(), 500, 1000.4, 200.1));
+  clock.advance(10 * 60_000); // the boundary
+  await settle();
+  await second.stop();
+  await history.settled();
+  const [slot] = await history.slots(T0, T0 + HALF_HOUR_MS);
+  assert.deepEqual(slot?.kwh, { bought: 0.3, sold: 0.1 }, '0.2 kWh before the restart + 0.1 after; the minute it was down is not invented');
 });

@@ -1,0 +1,148 @@
+/**
+ * What runs beside the accessories once the home exists: the store (half-hour energy history with daily
+ * backups, always on) and the MQTT mirror (when configured, with the embedded broker or the homeowner's).
+ * The platform only starts it, tells it about removed devices and stops it; the assembly lives here so
+ * platform.ts stays about Homebridge.
+ *
+ * A part that cannot start is logged with what to do and the rest runs on: a full disk must not take the
+ * HomeKit accessories down, nor an unreachable broker the history.
+ */
+import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HemsConfig, MqttConfig } from './config.js';
+import type { Home, HomeDevice } from './home/index.js';
+import type { BrokerSettings } from './mqtt/broker.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/broker.js';
+import { MqttMirror } from './mqtt/mirror.js';
+import { DailyBackup, recoverFromBackups } from './store/backup.js';
+import { History, storeDirectory } from './store/history.js';
+import { EnergyRecorder } from './store/recorder.js';
+import type { Clock } from './util/clock.js';
+import { errorMessage } from './util/guard.js';
+import { prefixLogger, type Logger } from './util/log.js';
+
+export interface RuntimeOptions {
+  readonly home: Home;
+  readonly config: HemsConfig;
+  /** Homebridge's storage directory (api.user.storagePath()). */
+  readonly storagePath: string;
+  readonly clock: Clock;
+  /** Must already redact the secrets (the platform's redactingLogger with secretsOf). */
+  readonly log: Logger;
+  /** The name a device has in HomeKit, so Home Assistant shows the same one. */
+  readonly name: (device: HomeDevice) => string;
+}
+
+/** The plugin's version from its package.json (dist/ and src/ both sit one level below it). */
+export function pluginVersion(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
+
+export class Runtime {
+  private history: History | undefined;
+  private recorder: EnergyRecorder | undefined;
+  private backup: DailyBackup | undefined;
+  private broker: EmbeddedBroker | undefined;
+  private mirror: MqttMirror | undefined;
+  private started: Promise<void> | undefined;
+
+  constructor(private readonly options: RuntimeOptions) {}
+
+  /** Starts the store and the mirror; never rejects (failures are logged). */
+  start(): Promise<void> {
+    // the store first: it creates the directory the mirror keeps its outbox in
+    this.started ??= this.startStore().then(() => this.startMqtt());
+    return this.started;
+  }
+
+  /** A device left the home for good: Home Assistant forgets its entities. */
+  removeDevice(identity: string): void {
+    this.mirror?.removeDevice(identity);
+  }
+
+  /**
+   * Stops in an order that loses nothing: first what produces writes (the recorder writes the half-hour so
+   * far, the backup timer stops), then the mirror says goodbye and keeps what it could not send in its
+   * outbox file, then the embedded broker closes, and last the store's pending writes reach the disk.
+   */
+  async stop(): Promise<void> {
+    await this.started;
+    const log = this.options.log;
+    this.backup?.stop();
+    await this.recorder?.stop().catch((err: unknown) => log.error(`store: the last half-hour could not be written: ${errorMessage(err)}`));
+    await this.mirror?.stop().catch((err: unknown) => log.warn(`MQTT: stopping: ${errorMessage(err)}`));
+    await this.broker?.close().catch((err: unknown) => log.warn(`MQTT: closing the embedded broker: ${errorMessage(err)}`));
+    await this.history?.settled();
+  }
+
+  private async startStore(): Promise<void> {
+    const { config, clock } = this.options;
+    const log = prefixLogger(this.options.log, 'store');
+    const dir = storeDirectory(this.options.storagePath);
+    try {
+      const history = await History.open({
+        dir,
+        log,
+        recover: recoverFromBackups(dir),
+        ...(config.store.retentionMonths === undefined ? {} : { retentionMonths: config.store.retentionMonths }),
+      });
+      this.history = history;
+      this.recorder = new EnergyRecorder({ source: this.options.home, history, clock, log });
+      await this.recorder.start();
+      this.backup = new DailyBackup({ dir, clock, log, settled: () => history.settled(), ...(config.store.backups === undefined ? {} : { keep: config.store.backups }) });
+      await this.backup.start();
+    } catch (err) {
+      log.error(`energy history is not recorded: ${errorMessage(err)} (is ${dir} writable?)`);
+    }
+  }
+
+  private async startMqtt(): Promise<void> {
+    const mqtt = this.options.config.mqtt;
+    if (!mqtt) return;
+    const log = prefixLogger(this.options.log, 'MQTT');
+    const dir = storeDirectory(this.options.storagePath);
+    try {
+      await mkdir(dir, { recursive: true });
+      const url = await this.brokerUrl(mqtt);
+      const broker: BrokerSettings = {
+        url,
+        ...(mqtt.username === undefined ? {} : { username: mqtt.username }),
+        ...(mqtt.password === undefined ? {} : { password: mqtt.password }),
+        ...(mqtt.caFile === undefined ? {} : { caFile: mqtt.caFile }),
+        ...(mqtt.certFile === undefined ? {} : { certFile: mqtt.certFile }),
+        ...(mqtt.keyFile === undefined ? {} : { keyFile: mqtt.keyFile }),
+      };
+      const { home } = this.options;
+      this.mirror = new MqttMirror({
+        source: home,
+        commands: home,
+        broker,
+        clock: this.options.clock,
+        log,
+        version: pluginVersion(),
+        prefix: mqtt.prefix,
+        discovery: mqtt.discovery,
+        name: this.options.name,
+        // the outbox file lives with the rest of the plugin's data
+        outbox: { file: join(dir, 'mqtt-outbox.json') },
+      });
+      await this.mirror.start();
+      log.info(`mirroring to ${mqtt.broker.kind === 'embedded' ? `the built-in broker at ${url}` : 'the broker'} under "${mqtt.prefix}/"`);
+    } catch (err) {
+      log.error(`not mirrored: ${errorMessage(err)}`);
+    }
+  }
+
+  /** The embedded broker's URL once it listens, or the configured one. */
+  private async brokerUrl(mqtt: MqttConfig): Promise<string> {
+    if (mqtt.broker.kind === 'url') return mqtt.broker.url;
+    this.broker = await startEmbeddedBroker({
+      host: mqtt.broker.host,
+      port: mqtt.broker.port,
+      ...(mqtt.username === undefined ? {} : { username: mqtt.username, password: mqtt.password ?? '' }),
+    });
+    // clients on this machine reach a broker bound to all interfaces through loopback too
+    return this.broker.url.replace('0.0.0.0', '127.0.0.1');
+  }
+}
