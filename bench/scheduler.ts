@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { simulateYear, ALL_STRATEGIES, type ReplayResult, type StrategyMetrics, type StrategyName } from '../src/scheduler/replay/index.js';
+import { simulateYear, ALL_STRATEGIES, DEFAULT_REPLAY_CONFIG, type ReplayResult, type StrategyMetrics, type StrategyName } from '../src/scheduler/replay/index.js';
 import { forecastErrors } from '../src/scheduler/replay/forecast-skill.js';
 import { table, type BenchSection } from './report.js';
 
@@ -150,7 +150,7 @@ Sample: ${HOMES.length} homes (${HOMES.join(', ')}) x ${WEEKS.length} weeks star
 
 ${table(['strategy', 'cost yen/yr', 'saving yen/yr', 'captured', 'self-consumption', 'self-sufficiency', 'sold kWh/yr', 'bought in surplus kWh/yr', 'service', 'switches/day (heat / EV / battery)', 'plan ms median / max'], rows)}
 
-Devices: 460 L EcoCute (26.7 kWh thermal, 1.25 kW heat pump, COP 3.5, night timer 01:00-06:00, half a tank of hot water a day, more in winter), EV 40 kWh on a 6 kW charger (min 1.2 kW, stepped), weekday commute 07:30-18:30 and outings on half the holidays, target 28 kWh at every departure, night timer to the target; 7 kWh battery (3 kW, 95 % one way, 10 % reserve) in economy mode (night charge, daytime discharge). Switches count heat-pump and EV on/off changes and battery mode changes. Planning time is wall time per re-plan (every 2 h and on the car's arrival; the max includes the first solves while V8 compiles the WebAssembly solver) on a shared machine.
+Devices: 460 L EcoCute (26.7 kWh thermal, 1.25 kW heat pump, COP 3.5, night timer 01:00-06:00, half a tank of hot water a day, more in winter), EV 40 kWh on a 6 kW charger (min 1.2 kW, stepped), weekday commute 07:30-18:30 and outings on half the holidays, target 28 kWh at every departure, night timer to the target; 7 kWh battery (3 kW, 95 % one way, 10 % reserve) in economy mode (night charge, daytime discharge). Switches count heat-pump and EV on/off changes and battery mode changes. Planning time is wall time per re-plan (every ${DEFAULT_REPLAY_CONFIG.replanEverySlots / 2} h, when the car arrives and when a half-hour misses the plan by more than 0.4 kWh; the max includes the first solves while V8 compiles the WebAssembly solver) on a shared machine.
 
 Realised forecast errors (day-ahead at 00:00, hourly RMSE / mean; PV over daylight hours), days ${HISTORY_DAYS}-${HISTORY_DAYS + 330}:
 

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import type { HemsConfig, MqttConfig } from './config.js';
 import type { Home, HomeDevice } from './home/index.js';
 import type { BrokerSettings } from './mqtt/broker.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/broker.js';
-import { MqttMirror } from './mqtt/mirror.js';
+import type { EmbeddedBroker } from './mqtt/embedded-broker.js';
+import type { MqttMirror } from './mqtt/mirror.js';
 import { DailyBackup, recoverFromBackups } from './store/backup.js';
 import { History, storeDirectory } from './store/history.js';
 import { EnergyRecorder } from './store/recorder.js';
@@ -114,6 +114,8 @@ export class Runtime {
         ...(mqtt.keyFile === undefined ? {} : { keyFile: mqtt.keyFile }),
       };
       const { home } = this.options;
+      // loaded only when MQTT is on: the client library is about 9 MB a home without MQTT does not need
+      const { MqttMirror } = await import('./mqtt/mirror.js');
       this.mirror = new MqttMirror({
         source: home,
         commands: home,
@@ -137,6 +139,7 @@ export class Runtime {
   /** The embedded broker's URL once it listens, or the configured one. */
   private async brokerUrl(mqtt: MqttConfig): Promise<string> {
     if (mqtt.broker.kind === 'url') return mqtt.broker.url;
+    const { startEmbeddedBroker } = await import('./mqtt/embedded-broker.js');
     this.broker = await startEmbeddedBroker({
       host: mqtt.broker.host,
       port: mqtt.broker.port,

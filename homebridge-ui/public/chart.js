@@ -63,15 +63,12 @@ export function todayChart(slots, widthPx) {
 }
 
 function tooltip(slot) {
-  const from = fmt.time(slot.start);
-  const to = fmt.time(slot.start + 1_800_000);
-  const parts = [`${from}–${to}`];
-  if (slot.mark === 'missing' || slot.mark === 'future') parts.push(slot.mark === 'missing' ? t('missing') : '');
-  else {
-    parts.push(`${t('consumption')} ${fmt.kwh(slot.consumedKwh)}`, `${t('generation')} ${fmt.kwh(slot.generatedKwh)}`, `${t('bought')} ${fmt.kwh(slot.boughtKwh)}`, `${t('sold')} ${fmt.kwh(slot.soldKwh)}`);
-    if (slot.mark === 'backfill') parts.push(t('backfilled'));
-  }
-  return parts.filter(Boolean).join('\n');
+  const when = `${fmt.time(slot.start)}–${fmt.time(slot.start + 1_800_000)}`;
+  if (slot.mark === 'future') return when;
+  if (slot.mark === 'missing') return `${when}\n${t('missing')}`;
+  const lines = [when, `${t('consumption')} ${fmt.kwh(slot.consumedKwh)}`, `${t('generation')} ${fmt.kwh(slot.generatedKwh)}`, `${t('bought')} ${fmt.kwh(slot.boughtKwh)}`, `${t('sold')} ${fmt.kwh(slot.soldKwh)}`];
+  if (slot.mark === 'backfill') lines.push(t('backfilled'));
+  return lines.join('\n');
 }
 
 /** Round steps of 0.5 / 1 / 2 ... kWh, a handful on each side of zero. */

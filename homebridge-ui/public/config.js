@@ -11,7 +11,7 @@ export function currentBlock(blocks) {
 
 /**
  * @param {Record<string, any>} block
- * @param {{port: string, brouteId: string, broutePassword: string, iface: string, devices: any[], picks: Record<string, {use: boolean, name: string}>, purchaseMode: string, tariff: string, office: string, area: string}} w
+ * @param {{port: string, brouteId: string, broutePassword: string, iface: string, devices: any[], picks: Record<string, {use: boolean, name: string}>, purchaseMode: string, tariff: string, office: string, area: string}} w the wizard's state
  */
 export function applyWizard(block, w) {
   const out = { ...block, platform: PLATFORM };
@@ -40,12 +40,15 @@ export function applyWizard(block, w) {
     ];
   }
   out.purchaseMode = w.purchaseMode;
-  const scheduler = { ...block.scheduler };
-  if (w.tariff) scheduler.tariff = w.tariff;
-  else delete scheduler.tariff;
-  if (w.office) scheduler.forecast = { office: w.office, ...(w.area ? { area: w.area } : {}) };
-  else delete scheduler.forecast;
-  if (Object.keys(scheduler).length > 0) out.scheduler = scheduler;
-  else delete out.scheduler;
+  // the scheduler's own sections (src/scheduler/config.ts): tariff.preset and scheduler.forecast.jma;
+  // an empty choice leaves them as they are (an own plan or settings made in the plain form)
+  if (w.tariff) out.tariff = { ...block.tariff, preset: w.tariff };
+  if (w.office) {
+    const forecast = block.scheduler?.forecast ?? {};
+    const jma = { ...forecast.jma, office: w.office };
+    if (w.area.trim()) jma.area = w.area.trim();
+    else delete jma.area;
+    out.scheduler = { ...block.scheduler, forecast: { ...forecast, jma } };
+  }
   return out;
 }

@@ -29,9 +29,9 @@ export async function startWizard(root) {
     searched: false,
     purchaseMode: block.purchaseMode ?? 'surplus',
     tariffs: options.tariffs,
-    tariff: block.scheduler?.tariff ?? '',
-    office: block.scheduler?.forecast?.office ?? '',
-    area: block.scheduler?.forecast?.area ?? '',
+    tariff: block.tariff?.preset ?? '',
+    office: block.scheduler?.forecast?.jma?.office ?? '',
+    area: block.scheduler?.forecast?.jma?.area ?? '',
     errors: [],
   };
 
@@ -216,6 +216,7 @@ export async function startWizard(root) {
         { id: 'eh-tariff', 'data-testid': 'tariff', onchange: (e) => set('tariff', e.target.value) },
         h('option', { value: '' }, t('noTariffChoice')),
         state.tariffs.map((x) => h('option', { value: x.id, selected: x.id === state.tariff }, ja ? x.nameJa : x.name)),
+        state.tariff && !state.tariffs.some((x) => x.id === state.tariff) ? h('option', { value: state.tariff, selected: true }, t('ownTariff')) : null,
       ),
       h('label', { for: 'eh-office' }, t('office')),
       h(
@@ -225,7 +226,7 @@ export async function startWizard(root) {
         JMA_OFFICES.map((o) => h('option', { value: o.code, selected: o.code === state.office }, `${ja ? o.nameJa : o.name} (${o.code})`)),
       ),
       h('label', { for: 'eh-area' }, t('area')),
-      h('input', { id: 'eh-area', 'data-testid': 'area', inputmode: 'numeric', maxlength: 7, ...bind('area') }),
+      h('input', { id: 'eh-area', 'data-testid': 'area', inputmode: 'numeric', maxlength: 6, ...bind('area') }),
       h('p', { class: 'eh-muted' }, t('areaHelp')),
     );
 
@@ -257,6 +258,6 @@ function validate(state, meterSchema) {
     if (!matches(state.brouteId, 'brouteId')) errors.push(t('invalidId'));
     if (!matches(state.broutePassword, 'broutePassword')) errors.push(t('invalidPassword'));
   }
-  if (state.area && !/^\d{6,7}$/.test(state.area.trim())) errors.push(t('invalidArea'));
+  if (state.area.trim() && !/^\d{6}$/.test(state.area.trim())) errors.push(t('invalidArea'));
   return errors;
 }

@@ -76,6 +76,8 @@ export interface BridgeOptions {
   readonly pollSeconds?: number;
   /** Turns on Homebridge 2.x's Matter bridge on this port (Homebridge 1.x ignores it). */
   readonly matterPort?: number;
+  /** MQTT: the homeowner's broker by URL, or the plugin's embedded broker on this loopback port. */
+  readonly mqtt?: { readonly url: string } | { readonly embeddedPort: number };
 }
 
 /** Writes config.json for Homebridge: the bridge and this plugin on the installation. */
@@ -101,6 +103,9 @@ export function writeHomebridgeConfig(storage: string, installation: Installatio
           ? { meter: { serialPort: installation.meterPort, brouteId: DEMO_BROUTE.id, broutePassword: DEMO_BROUTE.password, pollSeconds: 10 } }
           : {}),
         solarLightSensor: true,
+        ...(bridge.mqtt
+          ? { mqtt: 'url' in bridge.mqtt ? { enabled: true, broker: 'url', url: bridge.mqtt.url } : { enabled: true, broker: 'embedded', embeddedPort: bridge.mqtt.embeddedPort } }
+          : {}),
       },
     ],
   };
@@ -139,10 +144,15 @@ export interface HomebridgeOptions {
   readonly pluginDir?: string;
 }
 
+/** The dev dependency's `homebridge` bin script. */
+export function homebridgeScript(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('homebridge/package.json')), 'bin', 'homebridge');
+}
+
 /** Starts `homebridge -I -U storage -P pluginDir`. */
 export function startHomebridge(options: HomebridgeOptions): HomebridgeRun {
   const { binary = {}, onLine } = options;
-  const script = binary.script ?? join(dirname(createRequire(import.meta.url).resolve('homebridge/package.json')), 'bin', 'homebridge');
+  const script = binary.script ?? homebridgeScript();
   const child = spawn(binary.node ?? process.execPath, [script, '-I', '-U', options.storage, '-P', options.pluginDir ?? REPO_DIR], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: '0' },

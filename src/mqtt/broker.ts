@@ -1,12 +1,8 @@
 /**
  * Where MQTT goes: any broker by URL (with a user name and password, and TLS with a CA and a client
- * certificate), or the embedded broker for the demo and for homes without one. The embedded broker listens
- * on loopback unless told otherwise: it opens no port to the LAN by surprise.
+ * certificate). The embedded broker is in embedded-broker.ts, so a home with its own broker never loads it.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
-import { Aedes } from 'aedes';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
 export interface BrokerSettings {
@@ -29,7 +25,7 @@ export interface Will {
   readonly payload: string;
 }
 
-class BrokerError extends Error {
+export class BrokerError extends Error {
   override readonly name = 'BrokerError';
 }
 
@@ -68,62 +64,4 @@ function readPem(file: string, what: string): Buffer {
     // the path is not secret, the content is: only the path is named
     throw new BrokerError(`cannot read the MQTT ${what} file "${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-}
-
-export interface EmbeddedBrokerOptions {
-  /** Loopback by default; 0.0.0.0 only when the homeowner asks for it. */
-  readonly host?: string;
-  /** 0 picks a free port. */
-  readonly port?: number;
-  /** When set, clients must log in with these. */
-  readonly username?: string;
-  readonly password?: string;
-}
-
-export interface EmbeddedBroker {
-  readonly url: string;
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-const DEFAULT_EMBEDDED_PORT = 1883;
-
-export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
-  const host = options.host ?? '127.0.0.1';
-  const broker = await Aedes.createBroker();
-  if (options.username !== undefined) {
-    const user = Buffer.from(options.username);
-    const pass = Buffer.from(options.password ?? '');
-    broker.authenticate = (_client, username, password, done) => {
-      const ok = username !== undefined && sameBytes(Buffer.from(username), user) && password !== undefined && sameBytes(Buffer.from(password), pass);
-      done(null, ok);
-    };
-  }
-  const server: Server = createServer(broker.handle);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? DEFAULT_EMBEDDED_PORT, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (err) {
-    await new Promise<void>((resolve) => broker.close(() => resolve()));
-    throw new BrokerError(`the embedded MQTT broker cannot listen on ${host}:${options.port ?? DEFAULT_EMBEDDED_PORT}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `mqtt://${host}:${port}`,
-    port,
-    close: async () => {
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** Compares secrets in constant time, so the answer's timing does not reveal how much matched. */
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }

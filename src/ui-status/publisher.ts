@@ -7,7 +7,8 @@ import type { Clock, TimerHandle } from '../util/clock.js';
 import { guard } from '../util/guard.js';
 import type { Logger } from '../util/log.js';
 import { writeStatus } from './file.js';
-import { buildStatus, monthBounds, type StatusInput } from './status.js';
+import { buildStatus, type StatusInput } from './status.js';
+import { monthBounds } from './energy.js';
 import type { HomeDevice } from '../home/index.js';
 import type { EnergySlot } from '../store/history.js';
 

@@ -128,6 +128,8 @@ export class BrouteSession extends EventEmitter<SessionEvents> {
   private readonly backoff: Backoff;
   private readonly credentialsBackoff: Backoff;
   private link: SkstackLink | undefined;
+  /** The port while the link on it is being opened: stop() closes it so the opening ends at once. */
+  private opening: SerialLike | undefined;
   private currentPan: Pan | undefined;
   /** A join, scan or reopen is in progress: the EVENTs it causes are its own business. */
   private busy = false;
@@ -222,6 +224,8 @@ export class BrouteSession extends EventEmitter<SessionEvents> {
     this.cancelTimers();
     for (const wake of this.sleeps) wake();
     this.wake?.({ step: 'rejoin', reason: 'stopping' });
+    // a link still being opened would otherwise wait for its command timeouts before it notices
+    if (this.opening) this.closeStream(this.opening);
     // Ending the PANA session is polite, but not worth waiting behind a scan or join in progress.
     await this.closeLink(this.sessionUp && !this.busy);
     await this.supervisor;
@@ -328,10 +332,13 @@ export class BrouteSession extends EventEmitter<SessionEvents> {
     let link: SkstackLink;
     try {
       this.checkNotStopped();
+      this.opening = stream;
       link = await (this.opts.openLink ?? openSkstack)(stream, { clock: this.clock, log: this.log });
     } catch (err) {
-      stream.close(); // a failed open leaves the stream to us
-      throw err;
+      this.closeStream(stream); // a failed open leaves the stream to us
+      throw this.stopped ? stoppedError() : err;
+    } finally {
+      this.opening = undefined;
     }
     if (this.stopped) {
       await link.close();
@@ -348,6 +355,17 @@ export class BrouteSession extends EventEmitter<SessionEvents> {
     });
     this.link = link;
     await link.setCredentials(this.opts.id, this.opts.password);
+  }
+
+  /**
+   * Closes a port the link does not own. Always with a callback: without one, serialport reports closing
+   * an already closed port (stop() closed it, or the dongle vanished) as an 'error' event nobody listens
+   * to, which Homebridge logs as an uncaught "Port is not open".
+   */
+  private closeStream(stream: SerialLike): void {
+    stream.close((err) => {
+      if (err) this.log.debug(`closing the dongle's port: ${errorMessage(err)}`);
+    });
   }
 
   private async closeLink(terminate: boolean): Promise<void> {

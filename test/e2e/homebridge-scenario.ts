@@ -4,12 +4,15 @@
  *  - reads every accessory's characteristics and compares them with the simulated home's true values;
  *  - switches 沸き増し and EV charging from HomeKit and checks the emulated devices changed;
  *  - silences the ECHONET devices and sees "No Response" (-70402), then sees them come back;
- *  - restarts Homebridge and sees the cached accessories restored with the same AIDs and UUIDs.
+ *  - restarts Homebridge and sees the cached accessories restored with the same AIDs and UUIDs;
+ *  - a real MQTT client on the plugin's embedded broker sees retained state and Home Assistant discovery;
+ *  - grid and solar carry Eve's History service, whose status is well formed once samples exist;
+ *  - the store directory holds half-hour energy records (the half-hour so far is written on shutdown).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HomebridgeBinary } from '../../src/cli/demo-rig.js';
@@ -29,6 +32,11 @@ const PIN = '031-45-154';
 const HAP_PORT = 51826;
 const COMMUNICATION_FAILURE = -70402;
 const MATTER_PORT = 5540;
+const MQTT_PORT = 1883;
+const EVE_HISTORY = 'E863F007-079E-48FF-8F27-9C2605A29F52';
+const EVE_HISTORY_STATUS = 'E863F116-079E-48FF-8F27-9C2605A29F52';
+/** The History service's other characteristics: entries (read), request and set time (written by the Eve app). */
+const EVE_HISTORY_OTHERS = ['E863F117-079E-48FF-8F27-9C2605A29F52', 'E863F11C-079E-48FF-8F27-9C2605A29F52', 'E863F121-079E-48FF-8F27-9C2605A29F52'];
 const C = HAP.characteristic;
 
 interface HomeState {
@@ -105,6 +113,7 @@ export function homebridgeScenario(options: ScenarioOptions): void {
       hapPort: HAP_PORT,
       pin: PIN,
       startAt: START,
+      mqttPort: MQTT_PORT,
       ...(options.matter ? { matterPort: MATTER_PORT } : {}),
       ...(options.homebridge ? { homebridge: options.homebridge } : {}),
     });
@@ -180,6 +189,48 @@ export function homebridgeScenario(options: ScenarioOptions): void {
     }, 90_000);
   });
 
+  test('an MQTT client on the embedded broker sees retained state and Home Assistant discovery', { skip, timeout: 120_000 }, async () => {
+    await eventually('retained MQTT topics', async () => {
+      const seen = await rig.call<Record<string, string>>('mqtt', { filters: ['echonet-hems/#', 'homeassistant/#'] });
+      if (seen['echonet-hems/status'] !== 'online') return `status is ${String(seen['echonet-hems/status'])}`;
+      const states = Object.entries(seen).filter(([t]) => /^echonet-hems\/[^/]+\/state$/.test(t)).map(([, p]) => JSON.parse(p) as { kind: string; online: boolean });
+      const kinds = states.map((st) => st.kind).sort();
+      if (JSON.stringify(kinds) !== JSON.stringify(['battery', 'ev-charger', 'meter', 'solar', 'water-heater'])) return `device states for ${JSON.stringify(kinds)}`;
+      if (!states.every((st) => st.online)) return 'a device state says offline';
+      const configs = Object.entries(seen).filter(([t]) => t.startsWith('homeassistant/') && t.endsWith('/config')).map(([, p]) => JSON.parse(p) as Record<string, unknown>);
+      const energy = configs.filter((c) => c.device_class === 'energy' && c.state_class === 'total_increasing').length;
+      const power = configs.filter((c) => c.device_class === 'power' && c.state_class === 'measurement').length;
+      // bought, sold and generated energy at least; power of meter, solar, EV and battery
+      return energy >= 3 && power >= 4 ? undefined : `discovery has ${energy} energy and ${power} power sensors among ${configs.length} configs`;
+    }, 90_000);
+    const meter = await rig.call<Record<string, string>>('mqtt', { filters: ['echonet-hems/b-route-meter/+'] });
+    const [home, watts] = [await state(), Number(meter['echonet-hems/b-route-meter/power'])];
+    assert.ok(Math.abs(watts - home.meter.powerW) <= 1000, `the retained meter power ${watts} W is near the simulated ${home.meter.powerW} W`);
+  });
+
+  test('grid and solar carry the Eve History service with a well-formed status', { skip, timeout: 120_000 }, async () => {
+    for (const name of ['Grid', 'Solar']) {
+      const accessory = accessories.find((a) => accessoryName(a) === name);
+      const history = accessory?.services.find((sv) => sv.type.toUpperCase() === EVE_HISTORY);
+      assert.ok(accessory && history, `${name} has the History service`);
+      const types = history.characteristics.map((c) => c.type.toUpperCase());
+      for (const type of [EVE_HISTORY_STATUS, ...EVE_HISTORY_OTHERS]) assert.ok(types.includes(type), `${name}'s History has ${type}`);
+      const status = history.characteristics.find((c) => c.type.toUpperCase() === EVE_HISTORY_STATUS)!;
+      await eventually(`${name} Eve history status`, async () => {
+        const [c] = await read([`${accessory.aid}.${status.iid}`]);
+        const bytes = Buffer.from(String(c?.value ?? ''), 'base64');
+        if (bytes.length !== 37) return `status has ${bytes.length} bytes`;
+        if (bytes.subarray(12, 23).toString('hex') !== '050b020c020d0207020e01') return `signature ${bytes.subarray(12, 23).toString('hex')}`;
+        const used = bytes.readUInt16LE(23);
+        const refTime = bytes.readUInt32LE(8);
+        // the reference time is when the history began: after 2020 and not in the future (Eve's epoch is 2001)
+        const refUnix = refTime + 978_307_200;
+        if (refUnix < Date.UTC(2020, 0, 1) / 1000 || refUnix > Date.now() / 1000 + 60) return `reference time ${new Date(refUnix * 1000).toISOString()}`;
+        return used >= 2 ? undefined : `${used} entries (the reference and at least one sample expected)`;
+      }, 60_000);
+    }
+  });
+
   test('沸き増し and EV charging switched from HomeKit change the emulated devices', { skip, timeout: 120_000 }, async () => {
     for (const on of [true, false]) {
       await write('Manual Heating', C.on, on);
@@ -221,6 +272,15 @@ export function homebridgeScenario(options: ScenarioOptions): void {
     assert.doesNotMatch(log, /added "/, 'no accessory was created anew: all came from the cache');
     assert.deepEqual(cachedIdentities(storage), cachedBefore);
   });
+  test('the store directory holds half-hour energy records', { skip, timeout: 60_000 }, async () => {
+    // the restart above stopped the first Homebridge, which wrote its half-hour so far
+    const slots = energySlots(join(storage, 'echonet-hems'));
+    assert.ok(slots.length >= 1, 'at least one half-hour is recorded');
+    for (const slot of slots) assert.equal(Number(slot.start) % 1_800_000, 0, 'slots start on the half-hour');
+    const kwh = slots.at(-1)!.kwh;
+    for (const source of ['bought', 'sold', 'generated']) assert.equal(typeof kwh[source], 'number', `${source} is recorded: ${JSON.stringify(kwh)}`);
+    assert.ok(readdirSync(join(storage, 'echonet-hems', 'eve')).length >= 2, 'the Eve histories are saved beside the store');
+  });
 }
 
 /** HAP sends booleans as true/false or 1/0, depending on the server. */
@@ -232,4 +292,20 @@ function asBool(v: unknown): boolean | undefined {
 function cachedIdentities(storage: string): { uuid: string; identity: string }[] {
   const cached = JSON.parse(readFileSync(join(storage, 'accessories', 'cachedAccessories'), 'utf8')) as { UUID: string; context: { identity: string } }[];
   return cached.map((a) => ({ uuid: a.UUID, identity: a.context.identity })).sort((a, b) => a.uuid.localeCompare(b.uuid));
+}
+
+/**
+ * The half-hour slots in the store's data files, read without opening the store (Homebridge has it
+ * open): each file is node-persist's datum sealed with its checksum (src/store/safe-storage.ts).
+ */
+function energySlots(storeDir: string): { start: string; kwh: Record<string, number> }[] {
+  const slots: { start: string; kwh: Record<string, number> }[] = [];
+  for (const file of readdirSync(join(storeDir, 'data'))) {
+    if (file.startsWith('.')) continue;
+    const outer = JSON.parse(readFileSync(join(storeDir, 'data', file), 'utf8')) as { body: string };
+    const datum = JSON.parse(outer.body) as { key: string; value: { slots?: Record<string, Record<string, number>> } };
+    if (!datum.key.startsWith('energy/')) continue;
+    for (const [start, kwh] of Object.entries(datum.value.slots ?? {})) slots.push({ start, kwh });
+  }
+  return slots.sort((a, b) => Number(a.start) - Number(b.start));
 }

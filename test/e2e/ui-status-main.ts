@@ -13,7 +13,7 @@ import { History } from '../../src/store/history.js';
 import { makeTariff, TARIFF_PRESETS } from '../../src/scheduler/tariff.js';
 import { HALF_HOUR_MS, jstTime, startOfJstDay } from '../../src/scheduler/calendar.js';
 import { startStatusPublisher, statusFilePath, type StatusSources } from '../../src/ui-status/index.js';
-import { monthBounds } from '../../src/ui-status/status.js';
+import { monthBounds } from '../../src/ui-status/energy.js';
 import type { SlotDecision } from '../../src/scheduler/planner/types.js';
 import type { SchedulerStatus } from '../../src/scheduler/service.js';
 import type { HalfHourRecord } from '../../src/wisun/history.js';

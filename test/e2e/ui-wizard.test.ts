@@ -18,6 +18,7 @@ import { startDongleSimulator, type DongleSimulator } from '../../src/sim/dongle
 import { SimulatedHome } from '../../src/sim/home.js';
 import { systemClock } from '../../src/util/clock.js';
 import { parseConfig } from '../../src/config.js';
+import { validateSchedulerConfig } from '../../src/scheduler/config.js';
 import { startUiHost, type UiHost } from './ui-host.js';
 import { buildUi, launchBrowser, openPage, readSchema, schemaProblems, screenshot, UI_SKIP_REASON, VIEWPORTS } from './ui-support.js';
 
@@ -111,7 +112,7 @@ test('the wizard finds the dongle and the devices and saves a valid config', { s
   await screenshot(page, 'wizard-desktop-en');
 
   // every choice already reached the Homebridge UI, so its own Save button would keep them too
-  await page.waitForFunction(() => (globalThis as unknown as { currentConfig: () => { scheduler?: { forecast?: { area?: string } } }[] }).currentConfig()[0]?.scheduler?.forecast?.area === '130010');
+  await page.waitForFunction(() => (globalThis as unknown as { currentConfig: () => { scheduler?: { forecast?: { jma?: { area?: string } } } }[] }).currentConfig()[0]?.scheduler?.forecast?.jma?.area === '130010');
 
   await ui.getByTestId('save').click();
   await waitFor(() => host.log.saved.length === 1 && host.log.toasts.length > 0);
@@ -129,7 +130,14 @@ test('the wizard finds the dongle and the devices and saves a valid config', { s
   assert.deepEqual(solar && { name: solar.name, hide: solar.hide }, { name: '屋根の太陽光', hide: false });
   assert.equal(parsed.config.devices.find((d) => d.id.endsWith('/027d01'))?.hide, true);
   assert.equal(parsed.config.devices.length, 5);
-  assert.deepEqual(block!.scheduler, { tariff: 'tepco-smartlife-s', forecast: { office: '130000', area: '130010' } });
+  assert.deepEqual([block!.tariff, block!.scheduler], [{ preset: 'tepco-smartlife-s' }, { forecast: { jma: { office: '130000', area: '130010' } } }]);
+  // what the scheduler reads once AI solar charge is on (the roof's panels are set in the plain form)
+  const panels = { latitude: 35.68, longitude: 139.77, arrays: [{ kwp: 4.5 }] };
+  const forecast = { ...(block!.scheduler as { forecast: object }).forecast, ...panels };
+  const scheduler = validateSchedulerConfig({ ...block, scheduler: { enabled: true, devices: { ecocute: true }, forecast } });
+  assert.ok(scheduler.ok && scheduler.config, JSON.stringify(scheduler));
+  assert.equal(scheduler.config.tariff.id, 'tepco-smartlife-s');
+  assert.deepEqual(scheduler.config.forecast.jma, { office: '130000', area: '130010' });
 
   // the plain form stays one click away, and what is changed there survives the wizard's next save
   await ui.getByTestId('schema-form').click();
@@ -139,7 +147,7 @@ test('the wizard finds the dongle and the devices and saves a valid config', { s
   await ui.getByTestId('save').click();
   await waitFor(() => host.log.saved.length === 2);
   const [again] = host.log.saved[1]!;
-  assert.deepEqual([again!.solarLightSensor, again!.name, (again!.scheduler as { tariff: string }).tariff], [true, 'My HEMS', 'kepco-hapie-time-r']);
+  assert.deepEqual([again!.solarLightSensor, again!.name, (again!.tariff as { preset: string }).preset], [true, 'My HEMS', 'kepco-hapie-time-r']);
   assert.deepEqual(schemaProblems(readSchema().schema, again), []);
 
   // Japanese: the toggle switches every label without losing what was entered

@@ -9,6 +9,9 @@ export class RigClient {
   private nextId = 1;
   private readonly calls = new Map<number, (answer: { ok: boolean; result?: unknown; error?: string }) => void>();
 
+  /** What the rig said when it was ready: the HAP port, the bridge's id and Homebridge's process id. */
+  ready: { port: number; username: string; pid: number } | undefined;
+
   private constructor(readonly process: InNamespace) {}
 
   static async start(ns: string, config: RigConfig): Promise<RigClient> {
@@ -27,7 +30,7 @@ export class RigClient {
         rig.calls.delete(answer.id);
       }
     });
-    await ready;
+    rig.ready = JSON.parse(await ready) as RigClient['ready'];
     return rig;
   }
 

@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpClient, type PairingData } from 'hap-controller';
+import mqtt from 'mqtt';
 import { startHomebridge, startInstallation, writeHomebridgeConfig, type HomebridgeBinary, type HomebridgeRun } from '../../src/cli/demo-rig.js';
 import { parseFaults } from '../../src/sim/emulator/faults.js';
 import { ScaledClock } from '../../src/util/clock.js';
@@ -30,9 +31,11 @@ export interface RigConfig {
   readonly pluginDir: string;
   /** Turns Matter on (Homebridge 2.x). */
   readonly matterPort?: number;
+  /** The plugin's embedded MQTT broker listens here (inside the namespace). */
+  readonly mqttPort?: number;
 }
 
-export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log' | 'matter' | 'shutdown';
+export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log' | 'matter' | 'mqtt' | 'shutdown';
 
 /** Configures the test-only MatterProbe platform (test/helpers/matter-probe) beside ours. */
 function addMatterProbe(storage: string): void {
@@ -46,10 +49,17 @@ const config = JSON.parse(process.argv[2]!) as RigConfig;
 const log = consoleLogger('rig');
 const clock = new ScaledClock(config.startAt, 1);
 const installation = await startInstallation({ clock, dir: mkdtempSync(join(tmpdir(), 'hems-rig-')), log });
-const { username } = writeHomebridgeConfig(config.storage, installation, { hapPort: config.hapPort, pin: config.pin, bind: ['lo'], pollSeconds: 5, matterPort: config.matterPort });
+const { username } = writeHomebridgeConfig(config.storage, installation, {
+  hapPort: config.hapPort,
+  pin: config.pin,
+  bind: ['lo'],
+  pollSeconds: 5,
+  matterPort: config.matterPort,
+  ...(config.mqttPort === undefined ? {} : { mqtt: { embeddedPort: config.mqttPort } }),
+});
 if (config.matterPort !== undefined) addMatterProbe(config.storage);
 const homebridgeLog: string[] = [];
-let homebridge: HomebridgeRun;
+let homebridge!: HomebridgeRun;
 let pairing: PairingData | undefined;
 
 async function startBridge(): Promise<number> {
@@ -102,13 +112,23 @@ const ops: Record<RigOp, (args: Record<string, unknown>) => Promise<unknown>> = 
   restart: async () => {
     await homebridge.stop();
     homebridgeLog.length = 0;
-    return { port: await startBridge() };
+    return { port: await startBridge(), pid: homebridge.child.pid };
   },
   log: async () => homebridgeLog.join('\n'),
   /** The Matter state the probe read last, by accessory name (undefined before its first line). */
   matter: async () => {
     const line = homebridgeLog.findLast((l) => l.includes('MATTER-PROBE {'));
     return line === undefined ? undefined : JSON.parse(line.slice(line.indexOf('MATTER-PROBE ') + 'MATTER-PROBE '.length));
+  },
+  /** What a fresh MQTT client subscribed to `args.filters` receives within `args.ms` (the retained messages). */
+  mqtt: async (args) => {
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${config.mqttPort}`, { clientId: `e2e-${process.pid}`, reconnectPeriod: 0 });
+    const seen: Record<string, string> = {};
+    client.on('message', (topic, payload) => (seen[topic] = payload.toString('utf8')));
+    await client.subscribeAsync(args.filters as string[], { qos: 1 });
+    await new Promise((r) => setTimeout(r, (args.ms as number | undefined) ?? 2000));
+    await client.endAsync();
+    return seen;
   },
   /** Stops Homebridge and the simulators, then exits: a killed rig would leave Homebridge running. */
   shutdown: async () => {
@@ -120,7 +140,7 @@ const ops: Record<RigOp, (args: Record<string, unknown>) => Promise<unknown>> = 
 };
 
 const port = await startBridge();
-process.stdout.write(`${JSON.stringify({ ready: true, port, username })}\n`);
+process.stdout.write(`${JSON.stringify({ ready: true, port, username, pid: homebridge.child.pid })}\n`);
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   const request = JSON.parse(line) as { id: number; op: RigOp; args?: Record<string, unknown> };

@@ -62,7 +62,6 @@ function batteryCommand(charged: number, discharged: number, imported: number, s
 }
 
 function decode(input: PlanInput, settings: PlanSettings, sol: Solution, status: Plan['status'], solveMs: number): Plan {
-  const n = input.slots.length;
   const v = sol.value;
   const cheapest = Math.min(...input.slots.map((s) => s.buyYen));
   const dearest = Math.max(...input.slots.map((s) => s.buyYen));

@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmbeddedBroker, connectClient } from '../../../src/mqtt/broker.js';
+import { connectClient } from '../../../src/mqtt/broker.js';
+import { startEmbeddedBroker } from '../../../src/mqtt/embedded-broker.js';
 import { MqttMirror } from '../../../src/mqtt/mirror.js';
 import { systemClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/log.js';

@@ -116,11 +116,12 @@ test('the History service answers the Eve app, samples every 10 minutes and keep
   power = 100;
   history.observe(); // the first reading makes an entry at once
   power = 300;
-  clock.advance(5 * 60_000);
+  clock.advance(3 * 60_000);
   history.observe();
   power = 500;
-  clock.advance(5 * 60_000); // the timer's entry: the mean of 300 and 500 W
+  clock.advance(3 * 60_000);
   history.observe();
+  clock.advance(4 * 60_000); // the timer's entry: the mean of 300 and 500 W
   clock.advance(SAMPLE_MS); // no reading for 10 minutes: the timer takes the value as it is now
   assert.equal((await read(eve.HistoryStatus)).readUInt16LE(23), 4);
 

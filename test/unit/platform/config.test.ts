@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { overrideFor, parseConfig } from '../../../src/config.js';
+import { overrideFor, parseConfig, secretsOf } from '../../../src/config.js';
 
 const ID = '0123456789ABCDEF0123456789ABCDEF';
 const PASSWORD = 'Secret123456';
@@ -54,4 +54,48 @@ test('per-device overrides match the device id first, then its kind', () => {
   assert.deepEqual(overrideFor(r.config, 'fe01/027901', 'solar'), { id: 'fe01/027901', name: 'Roof', hide: false });
   assert.equal(overrideFor(r.config, 'fe02/027902', 'solar')?.hide, true);
   assert.equal(overrideFor(r.config, 'x', 'battery'), undefined);
+});
+
+test('MQTT is off unless turned on; on, it defaults to the embedded broker on loopback with discovery', () => {
+  const off = parseConfig({ echonet: {}, mqtt: { broker: 'url' } });
+  assert.ok(off.ok);
+  assert.equal(off.config.mqtt, undefined);
+  const on = parseConfig({ echonet: {}, mqtt: { enabled: true } });
+  assert.ok(on.ok);
+  assert.deepEqual(on.config.mqtt, { broker: { kind: 'embedded', host: '127.0.0.1', port: 1883 }, prefix: 'echonet-hems', discovery: true });
+  const lan = parseConfig({ echonet: {}, mqtt: { enabled: true, embeddedLan: true, embeddedPort: 11883, discovery: false, prefix: 'home/energy' } });
+  assert.ok(lan.ok);
+  assert.deepEqual(lan.config.mqtt, { broker: { kind: 'embedded', host: '0.0.0.0', port: 11883 }, prefix: 'home/energy', discovery: false });
+  assert.deepEqual(on.config.store, {}, 'the store keeps its own defaults (13 months, 14 backups)');
+});
+
+test('MQTT and store settings are checked with messages that name the field, never the secret', () => {
+  const r = parseConfig({
+    echonet: {},
+    mqtt: { enabled: true, broker: 'url', url: 'http://user:Hunter2Secret@broker', password: 'Hunter2Secret', certFile: '/nonexistent/cert.pem', prefix: 'a/#' },
+    store: { retentionMonths: 0, backups: 1000 },
+  });
+  assert.ok(!r.ok && !r.unconfigured);
+  const text = r.errors.join('\n');
+  assert.match(text, /broker address must look like mqtt:\/\//);
+  assert.match(text, /password needs a user name/);
+  assert.match(text, /client certificate file "\/nonexistent\/cert.pem" does not exist/);
+  assert.match(text, /certificate and its key file go together/);
+  assert.match(text, /prefix "a\/#" must not contain/);
+  assert.match(text, /history kept \(months\) must be a whole number from 1 to 120/);
+  assert.match(text, /daily backups kept must be a whole number from 1 to 365/);
+  assert.doesNotMatch(text, /Hunter2Secret/);
+
+  const url = parseConfig({ echonet: {}, mqtt: { enabled: true, broker: 'url', url: 'mqtts://broker.lan:8883', username: 'hems', password: 'pw-123456' }, store: { retentionMonths: 24, backups: 7 } });
+  assert.ok(url.ok);
+  assert.deepEqual(url.config.mqtt, { broker: { kind: 'url', url: 'mqtts://broker.lan:8883' }, username: 'hems', password: 'pw-123456', prefix: 'echonet-hems', discovery: true });
+  assert.deepEqual(url.config.store, { retentionMonths: 24, backups: 7 });
+});
+
+test('secretsOf lists what the logger must redact, even from invalid settings', () => {
+  assert.deepEqual(
+    secretsOf({ meter: { brouteId: ID, broutePassword: PASSWORD }, mqtt: { password: 'mqtt-pass', url: 'mqtt://u:url%20pass@host:1883' } }).sort(),
+    [ID, PASSWORD, 'mqtt-pass', 'url pass'].sort(),
+  );
+  assert.deepEqual(secretsOf({ meter: 'nonsense', mqtt: { url: 'not a url' } }), []);
 });

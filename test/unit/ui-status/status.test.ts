@@ -9,14 +9,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildStatus, readStatus, startStatusPublisher, statusFilePath, writeStatus, type StatusInput } from '../../src/ui-status/index.js';
-import { HALF_HOUR_MS, jstMidnight } from '../../src/scheduler/calendar.js';
-import { makeTariff, TARIFF_PRESETS } from '../../src/scheduler/tariff.js';
-import type { HomeDevice } from '../../src/home/index.js';
-import type { SlotDecision } from '../../src/scheduler/planner/types.js';
-import type { SchedulerStatus } from '../../src/scheduler/service.js';
-import { ManualClock } from '../../src/util/clock.js';
-import { silentLogger } from '../../src/util/log.js';
+import { buildStatus, readStatus, startStatusPublisher, statusFilePath, writeStatus, type StatusInput } from '../../../src/ui-status/index.js';
+import { HALF_HOUR_MS, jstMidnight } from '../../../src/scheduler/calendar.js';
+import { makeTariff, TARIFF_PRESETS } from '../../../src/scheduler/tariff.js';
+import type { HomeDevice } from '../../../src/home/index.js';
+import type { SlotDecision } from '../../../src/scheduler/planner/types.js';
+import type { SchedulerStatus } from '../../../src/scheduler/service.js';
+import { ManualClock } from '../../../src/util/clock.js';
+import { silentLogger } from '../../../src/util/log.js';
 
 const DAY = jstMidnight({ year: 2026, month: 1, day: 15 });
 const NOW = DAY + 5 * HALF_HOUR_MS + 10 * 60_000; // 02:40 JST: five half-hours are over

@@ -1,0 +1,241 @@
+/**
+ * The scheduler's settings from the plugin's config.json, checked, with every problem reported at once in
+ * words that say what to change. It reads three parts of the platform's settings: `scheduler` (which
+ * devices, forecast sources, the car's departure, the weather-warning linkage), `tariff` (a built-in plan
+ * or the homeowner's own, the sell price and the CO2 factor; the UI's cost figures can share it) and the
+ * plugin-wide `purchaseMode` (in full purchase mode, 全量買取, there is no surplus: seed item 5).
+ *
+ * AI solar charge switches the homeowner's devices, so it is opt-in twice: the section must be turned on,
+ * and each device (EcoCute, battery, EV) separately.
+ */
+import { compassToOpenMeteoAzimuth, type PvArray } from './forecast/open-meteo.js';
+import { validateManualProfile } from './forecast/manual.js';
+import { TARIFF_PRESETS, validateTariffSpec, type TariffSpec } from './tariff.js';
+import type { WarningLevel } from './forecast/types.js';
+import { isRecord } from '../util/json.js';
+
+type Raw = Record<string, unknown>;
+
+export interface SchedulerConfig {
+  readonly mode: 'planner' | 'aiseg2';
+  /** The devices AI solar charge may switch; the others are left alone. */
+  readonly devices: { readonly ecocute: boolean; readonly battery: boolean; readonly ev: boolean };
+  readonly tariff: TariffSpec;
+  readonly purchaseMode: 'surplus' | 'full';
+  readonly forecast: {
+    /** JMA (気象庁) office and forecast area: the day's weather (the "5 sunny days" rule) and warnings. */
+    readonly jma: { readonly office: string; readonly area: string; readonly warningArea?: string };
+    /** Where the solar forecast comes from: Open-Meteo for the roof's panels, or a fixed daily profile. */
+    readonly solar: { readonly kind: 'open-meteo'; readonly arrays: readonly PvArray[] } | { readonly kind: 'manual'; readonly profileKwh: readonly number[] };
+  };
+  readonly ev: { readonly departureHour: number; readonly targetKwh: number; readonly capacityKwh: number; readonly chargerKw: number };
+  readonly battery: { readonly capacityKwh: number; readonly chargeKw: number; readonly appMode: 'eco' | 'custom' | 'other' };
+  readonly ecocute: { readonly heatPumpKw: number; readonly ownSolarCharge: boolean; readonly daytimeReheatStopSupported: boolean };
+  readonly warnings: { readonly enabled: boolean; readonly topUpHotWater: boolean; readonly chargeBattery: boolean; readonly levels: readonly WarningLevel[] };
+}
+
+export type SchedulerConfigResult = { readonly ok: true; readonly config: SchedulerConfig | null } | { readonly ok: false; readonly errors: string[] };
+
+/** Typical values (scheduler.md): a 40 kWh car on a 6 kW (200 V 30 A) charger leaving at 07:30, a 7 kWh battery. */
+const DEFAULTS = {
+  departure: '07:30',
+  evTargetKwh: 28,
+  evCapacityKwh: 40,
+  chargerKw: 6,
+  batteryKwh: 7,
+  batteryKw: 3,
+  heatPumpKw: 1.25,
+  lossesPercent: 14,
+} as const;
+/** For an own plan without a CO2 factor: about the national average, as the presets use (tariff/presets.ts). */
+const CO2_NATIONAL_AVERAGE = 0.45;
+/** The replaced product's 6 A minimum at 200 V; below it chargers do not start. */
+const EV_MIN_KW = 1.2;
+/** The seed's measuring limit for solar (30 kW), also a sane ceiling for a home's arrays. */
+const MAX_KWP = 30;
+
+/**
+ * `platformConfig` is the plugin's whole settings object. `config` is null when the scheduler is not
+ * turned on (nothing to check then, not an error).
+ */
+export function validateSchedulerConfig(platformConfig: unknown): SchedulerConfigResult {
+  const root: Raw = isRecord(platformConfig) ? platformConfig : {};
+  const errors: string[] = [];
+  const raw = group(root.scheduler, 'scheduler', errors);
+  if (errors.length > 0) return { ok: false, errors };
+  if (!raw || raw.enabled !== true) return { ok: true, config: null };
+
+  const mode = choice(raw.mode, ['planner', 'aiseg2'] as const, 'planner', 'AI solar charge mode', errors);
+  const devicesRaw = group(raw.devices, 'scheduler devices', errors) ?? {};
+  const devices = { ecocute: devicesRaw.ecocute === true, battery: devicesRaw.battery === true, ev: devicesRaw.ev === true };
+  if (!devices.ecocute && !devices.battery && !devices.ev) {
+    errors.push('AI solar charge is on but controls no device: turn on the EcoCute, the battery or the EV charger (or turn AI solar charge off)');
+  }
+  const purchaseMode = choice(root.purchaseMode, ['surplus', 'full'] as const, 'surplus', 'purchase mode', errors);
+  const tariff = tariffOf(root.tariff, errors);
+  const forecast = forecastOf(group(raw.forecast, 'forecast', errors) ?? {}, errors);
+
+  const evRaw = group(raw.ev, 'EV', errors) ?? {};
+  const capacityKwh = number(evRaw.capacityKwh, DEFAULTS.evCapacityKwh, 5, 200, 'EV battery size (kWh)', errors);
+  const ev = {
+    departureHour: halfHour(evRaw.departureTime, DEFAULTS.departure, 'EV departure time', errors),
+    targetKwh: number(evRaw.targetKwh, Math.min(DEFAULTS.evTargetKwh, capacityKwh), 1, capacityKwh, 'EV charge needed at departure (kWh, at most the battery size)', errors),
+    capacityKwh,
+    chargerKw: number(evRaw.chargerKw, DEFAULTS.chargerKw, EV_MIN_KW, 22, 'EV charger power (kW)', errors),
+  };
+  const batteryRaw = group(raw.battery, 'battery', errors) ?? {};
+  const battery = {
+    capacityKwh: number(batteryRaw.capacityKwh, DEFAULTS.batteryKwh, 1, 50, 'battery size (kWh)', errors),
+    chargeKw: number(batteryRaw.chargeKw, DEFAULTS.batteryKw, 0.5, 20, 'battery charging power (kW)', errors),
+    appMode: choice(batteryRaw.appMode, ['eco', 'custom', 'other'] as const, 'eco', 'battery operating mode', errors),
+  };
+  const ecocuteRaw = group(raw.ecocute, 'EcoCute', errors) ?? {};
+  const ecocute = {
+    heatPumpKw: number(ecocuteRaw.heatPumpKw, DEFAULTS.heatPumpKw, 0.5, 5, 'EcoCute heat-pump power (kW)', errors),
+    ownSolarCharge: ecocuteRaw.ownSolarCharge === true,
+    daytimeReheatStopSupported: ecocuteRaw.daytimeReheatStopSupported === true,
+  };
+  const warningsRaw = group(raw.warnings, 'weather-warning linkage', errors) ?? {};
+  const warnings = {
+    enabled: warningsRaw.enabled !== false,
+    topUpHotWater: warningsRaw.topUpHotWater !== false,
+    chargeBattery: warningsRaw.chargeBattery !== false,
+    // advisories (注意報) are frequent and rarely cut the power; codes this version does not know count
+    levels: warningsRaw.includeAdvisories === true ? (['emergency', 'warning', 'advisory', 'unknown'] as const) : (['emergency', 'warning', 'unknown'] as const),
+  };
+  if (errors.length > 0 || !tariff || !forecast) return { ok: false, errors };
+  return { ok: true, config: { mode, devices, tariff, purchaseMode, forecast, ev, battery, ecocute, warnings } };
+}
+
+/**
+ * The plan: `{ preset, sellYenPerKwh?, co2KgPerKwh?, fuelAdjustmentYen? }`, or `preset: "custom"` with
+ * `custom: { name, kind, weekday: [bands], holiday?: [bands] }` (one price list all year, what a form can
+ * hold) or a full `seasons` list. The tariff module checks the result.
+ */
+function tariffOf(value: unknown, errors: string[]): TariffSpec | undefined {
+  const raw = group(value, 'tariff', errors);
+  if (!raw || raw.preset === undefined || raw.preset === '') {
+    errors.push(`choose your electricity plan in the tariff settings (${Object.values(TARIFF_PRESETS).map((p) => p.nameJa).join(', ')}, or your own)`);
+    return undefined;
+  }
+  const overrides: Raw = {};
+  for (const key of ['sellYenPerKwh', 'co2KgPerKwh'] as const) if (raw[key] !== undefined && raw[key] !== '') overrides[key] = raw[key];
+  const fuel = raw.fuelAdjustmentYen;
+  if (fuel !== undefined && fuel !== '' && (typeof fuel !== 'number' || !Number.isFinite(fuel) || Math.abs(fuel) > 20)) {
+    errors.push('the fuel-cost adjustment must be a number of yen per kWh between -20 and 20 (it is on your monthly bill)');
+  }
+  let candidate: Raw;
+  if (raw.preset === 'custom') {
+    const custom = group(raw.custom, 'own tariff', errors);
+    if (!custom) {
+      errors.push('with "my own plan" chosen, enter its prices in the tariff settings');
+      return undefined;
+    }
+    const name = typeof custom.name === 'string' && custom.name.trim() !== '' ? custom.name.trim() : 'My plan';
+    const seasons = custom.seasons ?? [{ label: 'all year', months: [1, 12], weekday: custom.weekday, ...(custom.holiday === undefined ? {} : { holiday: custom.holiday }) }];
+    candidate = { id: 'custom', name, nameJa: name, kind: custom.kind, seasons, co2KgPerKwh: CO2_NATIONAL_AVERAGE, ...(custom.surcharges === undefined ? {} : { surcharges: custom.surcharges }), ...overrides };
+  } else {
+    candidate = { preset: raw.preset, ...overrides };
+  }
+  const checked = validateTariffSpec(candidate);
+  if (!checked.ok) {
+    errors.push(...checked.errors);
+    return undefined;
+  }
+  // the preset's own fuel-cost line is 0 for the homeowner to fill in: the bill's figure is added to it
+  return typeof fuel === 'number' && fuel !== 0
+    ? { ...checked.spec, surcharges: [...(checked.spec.surcharges ?? []), { label: 'Fuel-cost adjustment (from settings)', yenPerKwh: fuel }] }
+    : checked.spec;
+}
+
+function forecastOf(raw: Raw, errors: string[]): SchedulerConfig['forecast'] | undefined {
+  const before = errors.length;
+  const jmaRaw = group(raw.jma, 'JMA', errors) ?? {};
+  const office = text(jmaRaw.office);
+  const area = text(jmaRaw.area) || office;
+  const warningArea = text(jmaRaw.warningArea);
+  // the "5 sunny days" rule and the warnings need the weather: a forecast area is not optional
+  if (!/^\d{6}$/.test(office)) errors.push('the JMA forecast office must be its 6-digit code, such as 130000 for Tokyo (see the office list in the README)');
+  if (!/^\d{6}$/.test(area)) errors.push('the JMA forecast area must be its 6-digit code, such as 130010 for Tokyo\'s 23 wards (leave it empty when the office has one area)');
+  if (warningArea !== '' && !/^\d{6,7}$/.test(warningArea)) errors.push('the weather-warning area must be a 6-digit area or 7-digit city code, such as 1310100');
+
+  let solar: SchedulerConfig['forecast']['solar'] | undefined;
+  const kind = choice(raw.solar, ['open-meteo', 'manual'] as const, 'open-meteo', 'solar forecast source', errors);
+  if (kind === 'manual') {
+    const profile = raw.manualProfileKwh;
+    const problems = validateManualProfile(profile);
+    errors.push(...problems);
+    if (problems.length === 0) solar = { kind, profileKwh: [...(profile as number[])] };
+  } else {
+    const latitude = number(raw.latitude, Number.NaN, -90, 90, 'latitude of the house (degrees, such as 35.68)', errors);
+    const longitude = number(raw.longitude, Number.NaN, -180, 180, 'longitude of the house (degrees, such as 139.77)', errors);
+    const list = raw.arrays;
+    if (!Array.isArray(list) || list.length === 0) {
+      errors.push('describe at least one set of solar panels (tilt, direction, kW) for the Open-Meteo solar forecast');
+    } else {
+      const arrays = list.map((a, i) => panelArray(a, i + 1, latitude, longitude, errors));
+      solar = { kind, arrays: arrays.filter((a): a is PvArray => a !== undefined) };
+    }
+  }
+  if (errors.length > before || !solar) return undefined;
+  return { jma: { office, area, ...(warningArea === '' ? {} : { warningArea }) }, solar };
+}
+
+function panelArray(value: unknown, n: number, latitude: number, longitude: number, errors: string[]): PvArray | undefined {
+  if (!isRecord(value)) {
+    errors.push(`solar panels ${n} must be a group of fields (tilt, direction, kW)`);
+    return undefined;
+  }
+  const what = (field: string) => `${field} of solar panels ${n}`;
+  return {
+    latitude,
+    longitude,
+    tiltDeg: number(value.tiltDeg, 25, 0, 90, what('tilt (degrees from flat, roofs are about 20-30)'), errors),
+    // homeowners know the compass bearing (180 = south); Open-Meteo counts from south
+    azimuthDeg: compassToOpenMeteoAzimuth(number(value.bearingDeg, 180, 0, 360, what('direction (compass degrees: 90 east, 180 south, 270 west)'), errors)),
+    kwp: number(value.kwp, Number.NaN, 0.1, MAX_KWP, what(`size (kW of panels, up to ${MAX_KWP})`), errors),
+    losses: number(value.lossesPercent, DEFAULTS.lossesPercent, 0, 50, what('losses (percent, 14 is usual)'), errors) / 100,
+  };
+}
+
+function group(value: unknown, what: string, errors: string[]): Raw | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (isRecord(value)) return value;
+  errors.push(`the ${what} settings must be a group of fields, not ${Array.isArray(value) ? 'a list' : typeof value}`);
+  return undefined;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+}
+
+function choice<T extends string>(value: unknown, allowed: readonly T[], fallback: T, what: string, errors: string[]): T {
+  if (value === undefined || value === null || value === '') return fallback;
+  if ((allowed as readonly unknown[]).includes(value)) return value as T;
+  errors.push(`the ${what} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  return fallback;
+}
+
+/** A number within [min, max]; `fallback` NaN means the field is required. */
+function number(value: unknown, fallback: number, min: number, max: number, what: string, errors: string[]): number {
+  if (value === undefined || value === null || value === '') {
+    if (Number.isNaN(fallback)) errors.push(`the ${what} is needed`);
+    return fallback;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    errors.push(`the ${what} must be a number from ${min} to ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+/** 'HH:MM' on the hour or half-hour (the scheduler plans in half-hours) -> hours, such as 7.5. */
+function halfHour(value: unknown, fallback: string, what: string, errors: string[]): number {
+  const t = value === undefined || value === null || value === '' ? fallback : String(value).trim();
+  const m = /^([01]?\d|2[0-3]):(00|30)$/.exec(t);
+  if (!m) {
+    errors.push(`the ${what} must be a time on the hour or half-hour, such as 07:30`);
+    return Number(fallback.slice(0, 2)) + Number(fallback.slice(3)) / 60;
+  }
+  return Number(m[1]) + Number(m[2]) / 60;
+}
