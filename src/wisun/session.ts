@@ -336,7 +336,7 @@ export class BrouteSession extends EventEmitter<SessionEvents> {
       link = await (this.opts.openLink ?? openSkstack)(stream, { clock: this.clock, log: this.log });
     } catch (err) {
       this.closeStream(stream); // a failed open leaves the stream to us
-      throw this.stopped ? stoppedError() : err;
+      throw err;
     } finally {
       this.opening = undefined;
     }

@@ -94,7 +94,7 @@ export const DEFAULT_REPLAY_CONFIG: ReplayConfig = {
     nightWindow: [1, 6],
   },
   battery: { capacityKwh: 7, chargeKw: 3, dischargeKw: 3, efficiency: 0.95, minShare: 0.1, nightWindow: [1, 6] },
-  replanEverySlots: 2,
+  replanEverySlots: 4,
   maxHorizonSlots: 72,
   replanThresholdYen: 5,
   seed: 1,

@@ -1,3 +1,0 @@
-import { run } from './bench/scheduler.js';
-const s = await run();
-console.log(s.body);
