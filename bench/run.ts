@@ -5,6 +5,7 @@ const BENCHES: Record<string, () => Promise<BenchSection>> = {
   codec: async () => (await import('./codec.js')).run(),
   wisun: async () => (await import('./wisun.js')).run(),
   mqtt: async () => (await import('./mqtt.js')).run(),
+  scheduler: async () => (await import('./scheduler.js')).run(),
   homebridge: async () => (await import('./homebridge.js')).run(),
 };
 

@@ -24,6 +24,13 @@ const DUST = 0.005;
 const GOOD_ENOUGH_YEN = 10;
 
 /** Rounds one device's relaxed on/off sequence, keeping minimum on and off times from its current state. */
+/**
+ * The relaxed LPs solve in tens of milliseconds; their time limit is only a safety net. It is kept far
+ * above any real solve so that a busy machine never cuts a solve short: the plan must depend on the
+ * inputs alone (the benchmark and the plugin run this same code and must agree).
+ */
+const LP_SAFETY_LIMIT_S = 60;
+
 export function roundSequence(
   relaxed: readonly number[],
   attempt: { readonly threshold: number; readonly peaks: boolean },
@@ -49,7 +56,7 @@ export function roundSequence(
 }
 
 export function relaxAndFix(highs: Highs, model: LpText, devices: readonly Switched[], n: number, settings: PlanSettings): Solution | undefined {
-  const relaxed = solveLp(highs, model.text({ relax: true }), settings.timeLimitS, settings.mipGap);
+  const relaxed = solveLp(highs, model.text({ relax: true }), LP_SAFETY_LIMIT_S, settings.mipGap);
   if (!relaxed || devices.length === 0) return relaxed;
   const head = Math.min(n, settings.integerSlots);
   let best: { solution: Solution; objective: number } | undefined;
@@ -67,7 +74,7 @@ export function relaxAndFix(highs: Highs, model: LpText, devices: readonly Switc
       );
       names.forEach((name, i) => fixed.set(name, values[i]!));
     }
-    const solution = solveLp(highs, model.text({ relax: true, fixed }), settings.timeLimitS, settings.mipGap);
+    const solution = solveLp(highs, model.text({ relax: true, fixed }), LP_SAFETY_LIMIT_S, settings.mipGap);
     if (solution && (!best || solution.objective < best.objective - 1e-6)) best = { solution, objective: solution.objective };
     if (best && best.objective - relaxed.objective < GOOD_ENOUGH_YEN) break;
   }
