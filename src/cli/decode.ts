@@ -6,7 +6,7 @@ import { CliError, EXIT } from './errors.js';
 import type { Output } from './output.js';
 
 /** The stable JSON shape of a decoded frame (scripts depend on it; extra fields may be added). */
-export interface FrameJson {
+interface FrameJson {
   tid: number;
   seoj: string;
   deoj: string;
@@ -25,7 +25,7 @@ export function describeBlock(classCode: number, properties: readonly Property[]
   return properties.map((p) => describeProperty(classCode, p.epc, p.edt, context));
 }
 
-export function frameToJson(frame: Frame): FrameJson {
+function frameToJson(frame: Frame): FrameJson {
   const classCode = classOf(frame.seoj);
   const json: FrameJson = {
     tid: frame.tid,

@@ -12,20 +12,10 @@ export function readU16(edt: Uint8Array, offset = 0): number | undefined {
   return offset + 2 <= edt.length ? (edt[offset]! << 8) | edt[offset + 1]! : undefined;
 }
 
-export function readS16(edt: Uint8Array, offset = 0): number | undefined {
-  const v = readU16(edt, offset);
-  return v === undefined ? undefined : (v << 16) >> 16;
-}
-
 export function readU32(edt: Uint8Array, offset = 0): number | undefined {
   return offset + 4 <= edt.length
     ? edt[offset]! * 0x1000000 + ((edt[offset + 1]! << 16) | (edt[offset + 2]! << 8) | edt[offset + 3]!)
     : undefined;
-}
-
-export function readS32(edt: Uint8Array, offset = 0): number | undefined {
-  const v = readU32(edt, offset);
-  return v === undefined ? undefined : v | 0;
 }
 
 export function u8(v: number): Uint8Array {
@@ -40,10 +30,6 @@ export function u32(v: number): Uint8Array {
   const x = v >>> 0;
   return Uint8Array.of(x >>> 24, (x >>> 16) & 0xff, (x >>> 8) & 0xff, x & 0xff);
 }
-
-/** Signed encoders are the unsigned ones: two's complement falls out of the masking above. */
-export const s16 = u16;
-export const s32 = u32;
 
 export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -55,9 +55,9 @@ export type DecodeResult =
   | { readonly ok: true; readonly frame: Frame | ArbitraryFrame }
   | { readonly ok: false; readonly error: FrameError };
 
-export const EHD1 = 0x10;
-export const EHD2_SPECIFIED = 0x81;
-export const EHD2_ARBITRARY = 0x82;
+const EHD1 = 0x10;
+const EHD2_SPECIFIED = 0x81;
+const EHD2_ARBITRARY = 0x82;
 
 /** Service codes (ESV) with their names from the specification. */
 export const ESV = {

@@ -43,7 +43,7 @@ export function redactingLogger(log: Logger, secrets: () => readonly string[]): 
   };
 }
 
-export function redact(text: string, secrets: readonly string[]): string {
+function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
     if (s.length < 4) continue; // a 1-3 character "secret" would blank out ordinary words

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../../src/util/clock.js';
 import type { Logger } from '../../../src/util/log.js';
 import { decodeFrame, encodeFrame, ESV, isArbitrary } from '../../../src/echonet/frame.js';
-import { s16, s32, u32, u8 } from '../../../src/echonet/edt.js';
+import { u16, u32, u8 } from '../../../src/echonet/edt.js';
 import { BrouteError, BrouteSession } from '../../../src/wisun/session.js';
 import { MemoryPanCache } from '../../../src/wisun/pan-cache.js';
 import { MemoryHalfHourSink } from '../../../src/wisun/history.js';
@@ -24,8 +24,8 @@ async function setup(opts: { pollIntervalMs?: number; sink?: MemoryHalfHourSink;
   const meter = new FakeMeter();
   meter.edts.set(0xd7, u8(6));
   meter.edts.set(0xe1, u8(0x01)); // 0.1 kWh
-  meter.edts.set(0xe7, s32(1234));
-  meter.edts.set(0xe8, Uint8Array.from([...s16(123), ...s16(0x7ffe)]));
+  meter.edts.set(0xe7, u32(1234));
+  meter.edts.set(0xe8, Uint8Array.from([...u16(123), ...u16(0x7ffe)]));
   meter.edts.set(0xe0, u32(123_456));
   meter.edts.set(0xe3, u32(789));
   dongle.script.meter = meter.play;
@@ -63,7 +63,7 @@ test('sentinels read as null, and energy is raw x unit x coefficient (D3 optiona
   t.meter.edts.set(0xd3, u32(10));
   t.meter.edts.set(0xe1, u8(0x02)); // 0.01 kWh x 10
   t.meter.edts.set(0xe7, u32(0x7ffffffe));
-  t.meter.edts.set(0xe8, Uint8Array.from([...s16(0x7ffe), ...s16(0x7ffe)]));
+  t.meter.edts.set(0xe8, Uint8Array.from([...u16(0x7ffe), ...u16(0x7ffe)]));
   t.meter.edts.set(0xe3, u32(NO_DATA_U32));
   await t.session.connect();
   const r = await t.client.read();
@@ -162,7 +162,7 @@ test('answers are matched by TID: a stale answer does not complete the request',
     // an answer to an earlier request arrives first, with an old TID and another value
     const request = decodeFrame(data);
     assert.ok(request.ok && !isArbitrary(request.frame));
-    const stale = { tid: (request.frame.tid - 1) & 0xffff, seoj: 0x028801, deoj: 0x05ff01, esv: ESV.Get_Res, properties: [{ epc: 0xe7, edt: s32(-1) }] };
+    const stale = { tid: (request.frame.tid - 1) & 0xffff, seoj: 0x028801, deoj: 0x05ff01, esv: ESV.Get_Res, properties: [{ epc: 0xe7, edt: u32(-1) }] };
     link.deliver(encodeFrame(stale));
     play(data, link);
   };
