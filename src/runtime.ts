@@ -35,7 +35,7 @@ export interface RuntimeOptions {
 }
 
 /** The plugin's version from its package.json (dist/ and src/ both sit one level below it). */
-export function pluginVersion(): string {
+function pluginVersion(): string {
   return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 }
 

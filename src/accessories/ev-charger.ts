@@ -9,6 +9,8 @@ import { DeviceAccessory } from './base.js';
 import { whenKnown } from './grid.js';
 
 const UNPLUGGED: readonly VehicleStatus[] = ['not_connected', 'undefined'];
+/** Whether a car is connected, by the charger's vehicle status (C7). */
+export const isPluggedIn = (status: VehicleStatus): boolean => !UNPLUGGED.includes(status);
 /** DA values that mean "charging is switched on". */
 export const CHARGING_MODES: readonly string[] = ['charge', 'rapid_charge'];
 
@@ -17,7 +19,7 @@ export class EvChargerAccessory extends DeviceAccessory {
     const { Service, Characteristic } = this.hap;
     const { names, eve, home } = this.ctx;
     const power = (d: HomeDevice): number | undefined => this.value(d, 'powerW');
-    const plugged = (d: HomeDevice): boolean | undefined => whenKnown(this.value(d, 'vehicle'), (v) => !UNPLUGGED.includes(v));
+    const plugged = (d: HomeDevice): boolean | undefined => whenKnown(this.value(d, 'vehicle'), isPluggedIn);
 
     if (this.offers(device, 'operationMode')) {
       const charging = this.service(Service.Outlet, 'charging', names.evCharging);

@@ -101,6 +101,19 @@ export function deviceDiscovery(device: HomeDevice, name: string, ctx: Discovery
   return messages;
 }
 
+/**
+ * Every config topic a device could have (all readings, all commands), for deleting the entities of a
+ * device this run never saw: an earlier run announced them, and only their topics are known now.
+ */
+export function possibleDiscoveryTopics(identity: string, ctx: DiscoveryContext): string[] {
+  const node = nodeId(ctx, identity);
+  const commands = Object.keys(COMMAND_NAMES) as MqttCommand[];
+  return [
+    ...Object.values(VALUE_SPECS).map((spec) => configTopic(ctx, spec.component, node, spec.name)),
+    ...commands.map((command) => configTopic(ctx, commandEntity(command, identity, ctx).component, node, COMMAND_NAMES[command])),
+  ];
+}
+
 /** Switches show the device's own state (what it reports), not the last command sent. */
 function commandEntity(command: MqttCommand, device: string, ctx: DiscoveryContext): { component: string; config: Record<string, unknown> } {
   switch (command) {

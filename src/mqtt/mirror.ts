@@ -11,7 +11,7 @@ import type { Logger } from '../util/log.js';
 import { connectClient, type BrokerSettings } from './broker.js';
 import { checkCommand, execute, SCHEDULER_ENABLED, SCHEDULER_SEGMENT, type CommandTarget, type SchedulerSwitch } from './commands.js';
 import { MqttConnection } from './connection.js';
-import { DEFAULT_DISCOVERY_PREFIX, deviceDiscovery, schedulerDiscovery, type DiscoveryContext, type DiscoveryMessage } from './ha-discovery.js';
+import { DEFAULT_DISCOVERY_PREFIX, deviceDiscovery, possibleDiscoveryTopics, schedulerDiscovery, type DiscoveryContext, type DiscoveryMessage } from './ha-discovery.js';
 import { Outbox, type OutboxOptions, type OutboxStats } from './outbox.js';
 import { Topics } from './topics.js';
 import { READING_KEYS, VALUE_SPECS, valuePayload } from './values.js';
@@ -153,14 +153,16 @@ export class MqttMirror {
 
   /**
    * A device left the home for good: its Home Assistant entities are deleted (empty retained configs) and
-   * its retained topics cleared, so neither HA nor a new subscriber sees a ghost.
+   * its retained topics cleared, so neither HA nor a new subscriber sees a ghost. A device this run never
+   * saw (removed after a restart) gets every topic it could have had cleared: an earlier run left them.
    */
   removeDevice(identity: string): void {
     const sent = this.sent.get(identity);
-    if (!sent) return;
     this.sent.delete(identity);
-    for (const topic of sent.discovery) this.send(topic, '', true);
-    for (const topic of sent.values.keys()) this.send(topic, '', true);
+    const configs = sent?.discovery ?? (this.discovery ? possibleDiscoveryTopics(identity, this.discovery) : []);
+    const values = sent ? sent.values.keys() : READING_KEYS.map((key) => this.topics.value(identity, VALUE_SPECS[key].name));
+    for (const topic of configs) this.send(topic, '', true);
+    for (const topic of values) this.send(topic, '', true);
     this.send(this.topics.state(identity), '', true);
     this.send(this.topics.availability(identity), '', true);
   }

@@ -203,9 +203,12 @@ export function homebridgeScenario(options: ScenarioOptions): void {
       // bought, sold and generated energy at least; power of meter, solar, EV and battery
       return energy >= 3 && power >= 4 ? undefined : `discovery has ${energy} energy and ${power} power sensors among ${configs.length} configs`;
     }, 90_000);
-    const meter = await rig.call<Record<string, string>>('mqtt', { filters: ['echonet-hems/b-route-meter/+'] });
-    const [home, watts] = [await state(), Number(meter['echonet-hems/b-route-meter/power'])];
-    assert.ok(Math.abs(watts - home.meter.powerW) <= 1000, `the retained meter power ${watts} W is near the simulated ${home.meter.powerW} W`);
+    // the household's load moves between meter polls: the retained power catches up with the next one
+    await eventually('retained meter power', async () => {
+      const meter = await rig.call<Record<string, string>>('mqtt', { filters: ['echonet-hems/b-route-meter/+'], ms: 500 });
+      const [home, watts] = [await state(), Number(meter['echonet-hems/b-route-meter/power'])];
+      return Math.abs(watts - home.meter.powerW) <= 100 ? undefined : `MQTT has ${watts} W, the simulated meter ${home.meter.powerW} W`;
+    }, 60_000);
   });
 
   test('grid and solar carry the Eve History service with a well-formed status', { skip, timeout: 120_000 }, async () => {

@@ -190,6 +190,21 @@ for (const [name, start] of Object.entries(BROKERS)) {
       assert.ok(!late.messages.some((m) => m.topic.includes('fe00000b00000001_027901')), 'nothing retained is left of the removed device');
       await late.close();
       await sub.close();
+
+      // after a restart, a device that is gone for good was never seen by the new run: its old entities go too
+      const batteryNode = 'fe00000b00000004_027d01';
+      await r.mirror.stop();
+      r.home.remove('fe00000b00000004:027d01');
+      const next = new MqttMirror({ source: r.home, commands: r.home.target, broker: { url: r.broker.url }, clock: systemClock, log: silentLogger, version: '0.1.0-test' });
+      await next.start();
+      next.removeDevice('fe00000b00000004:027d01');
+      await next.drained();
+      const later = await Recorder.connect(r.broker.url, ['homeassistant/#', 'echonet-hems/#']);
+      await later.waitFor((m) => m.some((x) => x.topic.includes('b-route-meter')));
+      await new Promise((res) => setTimeout(res, 200));
+      assert.ok(!later.messages.some((m) => m.topic.includes(batteryNode)), 'nothing retained is left of the battery from the earlier run');
+      await later.close();
+      await next.stop();
     } finally {
       await r.close();
     }

@@ -13,7 +13,7 @@ import { BrouteSession } from '../../../src/wisun/session.js';
 import type { SerialLike, SkstackLink } from '../../../src/wisun/skstack.js';
 
 /** Behaves like serialport's SerialPort when closed: a second close() is an error, an event without a callback. */
-class FakePort extends EventEmitter implements SerialLike {
+class FakePort extends EventEmitter {
   isOpen = true;
   readonly closes: { withCallback: boolean; error?: string }[] = [];
   readonly unhandled: Error[] = [];
@@ -49,7 +49,8 @@ function session(port: FakePort): BrouteSession {
   return new BrouteSession({
     id: '0123456789ABCDEF0123456789ABCDEF',
     password: 'SECRETPASS12',
-    openPort: async () => port,
+    // serialport's typings are broader than EventEmitter's; the session uses only what SerialLike names
+    openPort: async () => port as unknown as SerialLike,
     openLink: hangingLink,
     panCache: new MemoryPanCache(undefined),
     clock: new ManualClock(Date.UTC(2026, 10, 26, 3, 0)),
