@@ -3,6 +3,7 @@
  * (the B-route ID and password) are never put into a message: a log line says which field is wrong,
  * never what it contains.
  */
+import { validateSchedulerConfig, type SchedulerConfig } from './scheduler/config.js';
 import { existsSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import {
@@ -53,6 +54,8 @@ export interface HemsConfig {
   readonly mqtt?: MqttConfig;
   /** Absent fields take the store's own defaults (13 months, 14 backups). */
   readonly store: { readonly retentionMonths?: number; readonly backups?: number };
+  /** Absent: AI solar charge is off in the settings. */
+  readonly scheduler?: SchedulerConfig;
 }
 
 export interface MqttConfig {
@@ -145,6 +148,9 @@ export function parseConfig(raw: Raw): ConfigResult {
     }
   }
 
+  const scheduler = validateSchedulerConfig(raw);
+  // a bad purchase mode is reported by both: say it once
+  if (!scheduler.ok) errors.push(...scheduler.errors.filter((e) => !errors.includes(e)));
   const config: HemsConfig = {
     name: nonEmpty(raw.name) ? String(raw.name) : 'ECHONET HEMS',
     language,
@@ -156,6 +162,7 @@ export function parseConfig(raw: Raw): ConfigResult {
     devices,
     ...mqttConfig(section(raw, 'mqtt', errors), errors),
     store: storeConfig(section(raw, 'store', errors), errors),
+    ...(scheduler.ok && scheduler.config ? { scheduler: scheduler.config } : {}),
   };
   return errors.length > 0 ? { ok: false, unconfigured: false, errors } : { ok: true, config, warnings };
 }

@@ -21,6 +21,7 @@ import {
   type MatterAccessoryLike,
   type StoredContext,
 } from './accessories/index.js';
+import { isSchedulerAccessory, schedulerAccessory, type ShownScheduler } from './accessories/scheduler.js';
 import { overrideFor, parseConfig, secretsOf, type HemsConfig } from './config.js';
 import { createHome, type Home, type HomeDevice } from './home/index.js';
 import { Runtime } from './runtime.js';
@@ -39,6 +40,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
   private home: Home | undefined;
   private runtime: Runtime | undefined;
   private staleTimer: NodeJS.Timeout | undefined;
+  private schedulerShown: ShownScheduler | undefined;
 
   constructor(
     logging: Logging,
@@ -100,6 +102,9 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
       names: namesFor(config.language),
       eveHistory: { dir: join(storeDirectory(this.api.user.storagePath()), 'eve'), clock: systemClock },
     };
+    // the AI solar charge accessory is not a device's: keep it away from the device restore below
+    const cachedScheduler = [...this.cached.values()].find(isSchedulerAccessory);
+    if (cachedScheduler) this.cached.delete(cachedScheduler.UUID);
     for (const accessory of this.cached.values()) this.restore(ctx, accessory);
     const matter = matterOf(this.api);
     if (matter) {
@@ -122,7 +127,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
       name: (device) => displayName(ctx, device),
     });
     // listening before the home starts, so the history and MQTT see every device from its first reading
-    guard(this.log, 'starting the history and MQTT', this.runtime.start());
+    guard(this.log, 'starting the history, MQTT and AI solar charge', this.runtime.start().then(() => this.showScheduler(config, cachedScheduler)));
     try {
       await home.start();
     } catch (err) {
@@ -130,9 +135,21 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
     }
   }
 
+  /** The "AI solar charge" switch and weather-warning sensor, once the scheduler runs (or gone when it is off). */
+  private showScheduler(config: HemsConfig, cached: PlatformAccessory | undefined): void {
+    const service = this.runtime?.schedulerService;
+    if (!service) {
+      if (cached) this.unregister(cached, 'AI solar charge is off in the settings');
+      return;
+    }
+    this.schedulerShown = schedulerAccessory(this.api, cached, service, config.language, prefixLogger(this.log, 'AI solar charge'));
+    if (this.schedulerShown.created) this.api.registerPlatformAccessories(PLUGIN_NAME, PLATFORM_NAME, [this.schedulerShown.accessory]);
+  }
+
   /** Consumers first (their last writes need the home's final state), then the devices' connections. */
   private async stop(): Promise<void> {
     clearTimeout(this.staleTimer);
+    this.schedulerShown?.stop();
     await Promise.all([...this.shown.values()].map((shown) => shown.stop()));
     await this.runtime?.stop();
     await this.home?.close();

@@ -1,6 +1,7 @@
 /**
  * What runs beside the accessories once the home exists: the store (half-hour energy history with daily
- * backups, always on) and the MQTT mirror (when configured, with the embedded broker or the homeowner's).
+ * backups, always on), the MQTT mirror (when configured, with the embedded broker or the homeowner's),
+ * AI solar charge (the scheduler, when configured) and the status file the Homebridge UI dashboard reads.
  * The platform only starts it, tells it about removed devices and stops it; the assembly lives here so
  * platform.ts stays about Homebridge.
  *
@@ -18,6 +19,11 @@ import type { MqttMirror } from './mqtt/mirror.js';
 import { DailyBackup, recoverFromBackups } from './store/backup.js';
 import { History, storeDirectory } from './store/history.js';
 import { EnergyRecorder } from './store/recorder.js';
+import type { SchedulerService } from './scheduler/index.js';
+import { makeTariff } from './scheduler/tariff.js';
+import type { SchedulerRuntime } from './scheduler/wiring.js';
+import { startStatusPublisher, statusFilePath } from './ui-status/index.js';
+type StatusPublisher = ReturnType<typeof startStatusPublisher>;
 import type { Clock } from './util/clock.js';
 import { errorMessage } from './util/guard.js';
 import { prefixLogger, type Logger } from './util/log.js';
@@ -45,15 +51,26 @@ export class Runtime {
   private backup: DailyBackup | undefined;
   private broker: EmbeddedBroker | undefined;
   private mirror: MqttMirror | undefined;
+  private scheduler: SchedulerRuntime | undefined;
+  private status: StatusPublisher | undefined;
   private started: Promise<void> | undefined;
 
   constructor(private readonly options: RuntimeOptions) {}
 
   /** Starts the store and the mirror; never rejects (failures are logged). */
   start(): Promise<void> {
-    // the store first: it creates the directory the mirror keeps its outbox in
-    this.started ??= this.startStore().then(() => this.startMqtt());
+    // the store first: it creates the directory the mirror keeps its outbox in; the scheduler publishes
+    // through the mirror and keeps its decisions in the store, and the dashboard shows all of them
+    this.started ??= this.startStore()
+      .then(() => this.startMqtt())
+      .then(() => this.startScheduler())
+      .then(() => this.startStatus());
     return this.started;
+  }
+
+  /** AI solar charge, when it is on in the settings and the store could open (it keeps its state there). */
+  get schedulerService(): SchedulerService | undefined {
+    return this.scheduler?.service;
   }
 
   /** A device left the home for good: Home Assistant forgets its entities. */
@@ -69,6 +86,9 @@ export class Runtime {
   async stop(): Promise<void> {
     await this.started;
     const log = this.options.log;
+    this.status?.stop();
+    // hands the devices back while the home is still up; its last decisions reach the store below
+    await this.scheduler?.stop().catch((err: unknown) => log.warn(`AI solar charge: stopping: ${errorMessage(err)}`));
     this.backup?.stop();
     await this.recorder?.stop().catch((err: unknown) => log.error(`store: the last half-hour could not be written: ${errorMessage(err)}`));
     await this.mirror?.stop().catch((err: unknown) => log.warn(`MQTT: stopping: ${errorMessage(err)}`));
@@ -126,6 +146,10 @@ export class Runtime {
         prefix: mqtt.prefix,
         discovery: mqtt.discovery,
         name: this.options.name,
+        // the scheduler starts after the mirror, so the switch asks for it when a command comes
+        ...(this.options.config.scheduler
+          ? { scheduler: { enabled: () => this.scheduler?.service.enabled() ?? false, setEnabled: async (on: boolean) => this.scheduler?.service.setEnabled(on) } }
+          : {}),
         // the outbox file lives with the rest of the plugin's data
         outbox: { file: join(dir, 'mqtt-outbox.json') },
       });
@@ -134,6 +158,43 @@ export class Runtime {
     } catch (err) {
       log.error(`not mirrored: ${errorMessage(err)}`);
     }
+  }
+
+  private async startScheduler(): Promise<void> {
+    const { config, home, clock } = this.options;
+    if (!config.scheduler || !this.history) return;
+    try {
+      // loaded only when AI solar charge is on: the solver is a WebAssembly module of several MB
+      const { startSchedulerRuntime } = await import('./scheduler/wiring.js');
+      this.scheduler = await startSchedulerRuntime({
+        home,
+        history: this.history,
+        ...(this.mirror ? { mirror: this.mirror } : {}),
+        config: config.scheduler,
+        clock,
+        log: this.options.log,
+      });
+    } catch (err) {
+      this.options.log.error(`AI solar charge is not running: ${errorMessage(err)}`);
+    }
+  }
+
+  /** The dashboard's status file, rewritten every minute and after each plan. */
+  private startStatus(): void {
+    const { config, home, clock, storagePath } = this.options;
+    const service = this.scheduler?.service;
+    this.status = startStatusPublisher({
+      file: statusFilePath(storagePath),
+      clock,
+      log: prefixLogger(this.options.log, 'dashboard'),
+      sources: {
+        home,
+        purchaseMode: config.purchaseMode,
+        ...(config.scheduler ? { tariff: makeTariff(config.scheduler.tariff) } : {}),
+        ...(this.history ? { history: this.history } : {}),
+        ...(service ? { scheduler: () => service.status() } : {}),
+      },
+    });
   }
 
   /** The embedded broker's URL once it listens, or the configured one. */

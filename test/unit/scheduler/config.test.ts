@@ -143,8 +143,8 @@ test('advisories count only when asked; the battery mode and EcoCute facts are r
   assert.equal(c.ecocute.ownSolarCharge, true);
 });
 
-test('the schema fragment offers exactly the presets, and its defaults make a valid setup', () => {
-  const fragment = JSON.parse(readFileSync(new URL('../../../src/scheduler/config.schema-fragment.json', import.meta.url), 'utf8'));
+test('config.schema.json offers exactly the presets, and its defaults make a valid setup', () => {
+  const fragment = JSON.parse(readFileSync(new URL('../../../config.schema.json', import.meta.url), 'utf8')).schema;
   const presets = fragment.properties.tariff.properties.preset.oneOf.map((o: { enum: string[] }) => o.enum[0]);
   assert.deepEqual(presets.filter((p: string) => p !== 'custom').sort(), Object.keys(TARIFF_PRESETS).sort());
   // every default the form would save, plus what a homeowner must type
