@@ -1,5 +1,6 @@
 // Runs the test files with node's own test runner (TypeScript through tsx).
-// `node test/run.mjs` runs everything; `node test/run.mjs unit` only test/unit (no root, no network).
+// `node test/run.mjs` runs everything; `node test/run.mjs unit` only test/unit (no root, no network);
+// folders and files below test/ can be named, e.g. `node test/run.mjs e2e integration/runtime.test.ts`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 const roots = process.argv.length > 2 ? process.argv.slice(2).map((r) => join('test', r)) : ['test'];
 
 function collect(dir) {
+  if (!statSync(dir).isDirectory()) return dir.endsWith('.test.ts') ? [dir] : [];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return collect(path);
