@@ -171,6 +171,7 @@ export class Runtime {
         history: this.history,
         ...(this.mirror ? { mirror: this.mirror } : {}),
         config: config.scheduler,
+        ...(config.scheduler.forecast.baseUrl === undefined ? {} : { forecastBaseUrl: config.scheduler.forecast.baseUrl }),
         clock,
         log: this.options.log,
       });

@@ -3,7 +3,7 @@
  * the ECHONET Lite emulator serving its solar inverter, EcoCute, EV charger and battery on 127.0.0.2
  * (multicast through 127.0.0.1, so nothing leaves the loopback interface), the smart meter behind a
  * simulated Wi-SUN dongle on a pty pair, and Homebridge as a child process with this plugin configured
- * on all of them.
+ * on all of them; optionally AI solar charge with its forecasts from the simulated sky (forecast-server.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,7 +13,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDongleSimulator, type DongleSimulator } from '../sim/dongle/index.js';
 import { startEmulator, type EmulatorHandle } from '../sim/emulator/emulator.js';
+import { startForecastServer, type ForecastServer } from '../sim/forecast-server.js';
 import { SimulatedHome } from '../sim/home.js';
+import { PERFORMANCE_RATIO } from '../sim/sun.js';
 import { PLATFORM_NAME } from '../settings.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
@@ -24,6 +26,8 @@ const EMULATOR_ADDRESS = '127.0.0.2';
 const CONTROLLER_ADDRESS = '127.0.0.1';
 /** A made-up B-route ID and password: the simulated meter accepts only these. */
 const DEMO_BROUTE = { id: '0123456789ABCDEF0123456789ABCDEF', password: 'DemoPass1234' };
+/** JMA's Tokyo office and its 23-wards area: the simulated home's sun is Tokyo's. */
+const JMA_TOKYO = { office: '130000', area: '130010' } as const;
 
 export interface Installation {
   readonly home: SimulatedHome;
@@ -31,10 +35,23 @@ export interface Installation {
   /** Undefined when socat is missing: the demo then runs without the smart meter. */
   readonly dongle: DongleSimulator | undefined;
   readonly meterPort: string | undefined;
+  /** JMA and Open-Meteo as the simulated sky would answer them, when asked for. */
+  readonly forecast: ForecastServer | undefined;
   stop(): Promise<void>;
 }
 
-export async function startInstallation(options: { readonly clock: Clock; readonly dir: string; readonly log: Logger }): Promise<Installation> {
+export interface InstallationOptions {
+  readonly clock: Clock;
+  readonly dir: string;
+  readonly log: Logger;
+  /**
+   * Serve forecasts (for AI solar charge). The plugin plans on real time while the home runs on `clock`:
+   * `simTimeOf` maps a real instant to the simulated one whose sky to forecast (see ForecastServerOptions).
+   */
+  readonly forecast?: { readonly simTimeOf?: (t: number) => number };
+}
+
+export async function startInstallation(options: InstallationOptions): Promise<Installation> {
   const { clock, dir, log } = options;
   // clouds off: a sunny day, so the solar curve and the surplus are easy to follow
   const home = new SimulatedHome({ clock, seed: 3, solar: { clouds: false }, historyDays: 2 });
@@ -54,12 +71,17 @@ export async function startInstallation(options: { readonly clock: Clock; readon
   } else {
     log.warn('socat is not installed (apt-get install -y socat): running without the smart meter');
   }
+  const forecast = options.forecast
+    ? await startForecastServer({ irradianceAt: (t) => home.irradianceAt(t), area: JMA_TOKYO.area, ...(options.forecast.simTimeOf ? { simTimeOf: options.forecast.simTimeOf } : {}) })
+    : undefined;
   return {
     home,
     emulator,
     dongle,
     meterPort: pty?.hostPath,
+    forecast,
     async stop() {
+      await forecast?.close();
       await dongle?.stop();
       await pty?.close();
       await emulator.stop();
@@ -78,11 +100,38 @@ export interface BridgeOptions {
   readonly matterPort?: number;
   /** MQTT: the homeowner's broker by URL, or the plugin's embedded broker on this loopback port. */
   readonly mqtt?: { readonly url: string } | { readonly embeddedPort: number };
+  /** Turns AI solar charge on for every simulated device, with the installation's forecast server. */
+  readonly scheduler?: boolean;
+}
+
+/**
+ * AI solar charge as a TEPCO スマートライフS household in Tokyo would set it up, on all three devices. The
+ * panels are the simulated array (5 kW, 25 degrees, south) with its losses, so the forecast PV is the
+ * simulated PV; the forecasts come from `baseUrl`.
+ */
+function schedulerSettings(baseUrl: string): object {
+  return {
+    purchaseMode: 'surplus',
+    tariff: { preset: 'tepco-smartlife-s' },
+    scheduler: {
+      enabled: true,
+      devices: { ecocute: true, battery: true, ev: true },
+      forecast: {
+        jma: JMA_TOKYO,
+        solar: 'open-meteo',
+        latitude: 35.68,
+        longitude: 139.77,
+        arrays: [{ kwp: 5, tiltDeg: 25, bearingDeg: 180, lossesPercent: Math.round((1 - PERFORMANCE_RATIO) * 100) }],
+        baseUrl,
+      },
+    },
+  };
 }
 
 /** Writes config.json for Homebridge: the bridge and this plugin on the installation. */
 export function writeHomebridgeConfig(storage: string, installation: Installation, bridge: BridgeOptions): { username: string } {
   mkdirSync(storage, { recursive: true });
+  if (bridge.scheduler && !installation.forecast) throw new Error('AI solar charge needs the installation started with its forecast server');
   const username = macFor(storage);
   const config = {
     bridge: {
@@ -106,6 +155,7 @@ export function writeHomebridgeConfig(storage: string, installation: Installatio
         ...(bridge.mqtt
           ? { mqtt: 'url' in bridge.mqtt ? { enabled: true, broker: 'url', url: bridge.mqtt.url } : { enabled: true, broker: 'embedded', embeddedPort: bridge.mqtt.embeddedPort } }
           : {}),
+        ...(bridge.scheduler && installation.forecast ? schedulerSettings(installation.forecast.url) : {}),
       },
     ],
   };

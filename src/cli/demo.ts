@@ -3,6 +3,12 @@
  * with this plugin on a simulated home (a sunny day at 30x speed from 06:00 JST), ready to pair from the
  * Home app, mirrored to MQTT (the plugin's embedded broker on 127.0.0.1:1883 unless a broker URL is
  * given). Homebridge's own log lines stay on the output; Ctrl-C stops everything.
+ *
+ * AI solar charge runs on the EcoCute, the battery and the EV with forecasts from a local server that
+ * answers as JMA and Open-Meteo would for the simulated sky (no internet). The plugin plans on real time
+ * while the home runs at 30x, so no real half-hour matches one simulated instant: the forecast is the
+ * simulated sunny day of the same dates and hours as the plugin's clock (its plan reads as a normal day's
+ * plan), and the live meter that the regulator follows plays the compressed day.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,9 +41,9 @@ export async function runDemo(args: string[]): Promise<void> {
   buildIfStale(log);
   const clock = new ScaledClock(jstMidnight(jst(Date.now()).day) + DEMO_START_HOUR_JST * 3_600_000, DEMO_SPEED);
   const ptyDir = mkdtempSync(join(tmpdir(), 'echonet-hems-demo-'));
-  const installation = await startInstallation({ clock, dir: ptyDir, log });
-  writeHomebridgeConfig(storage, installation, { hapPort, pin, mqtt });
-  log.info(`simulated home: ECHONET devices on 127.0.0.2, smart meter ${installation.meterPort ? `on ${installation.meterPort}` : 'off'}; storage ${storage}`);
+  const installation = await startInstallation({ clock, dir: ptyDir, log, forecast: {} });
+  writeHomebridgeConfig(storage, installation, { hapPort, pin, mqtt, scheduler: true });
+  log.info(`simulated home: ECHONET devices on 127.0.0.2, smart meter ${installation.meterPort ? `on ${installation.meterPort}` : 'off'}, forecasts at ${installation.forecast?.url}; storage ${storage}`);
   const homebridge = startHomebridge({ storage, onLine: (line) => console.log(line) });
 
   let stopping = false;

@@ -32,6 +32,10 @@ export interface ReadingValues {
   operationMode: string;
   socPct: number;
   remainingWh: number;
+  /** 88: the device reports a fault. */
+  fault: boolean;
+  /** 89 in hex, where the device tells what the fault is: the code its maker's manual lists. */
+  faultCode: string;
 }
 
 interface Reading<T> {
@@ -54,6 +58,12 @@ const number = (v: PropertyValue): number | undefined => (typeof v === 'number' 
 const text = (v: PropertyValue): string | undefined => (typeof v === 'string' ? v : undefined);
 const is = (yes: string) => (v: PropertyValue): boolean | undefined => (typeof v === 'string' ? v === yes : undefined);
 
+/** Every ECHONET device has a fault status (88); some also say what the fault is (89). */
+const FAULT: readonly Mapping[] = [
+  { epc: 0x88, key: 'fault', convert: is('fault') },
+  { epc: 0x89, key: 'faultCode', convert: text },
+];
+
 const EV: readonly Mapping[] = [
   { epc: 0xc7, key: 'vehicle', convert: text },
   { epc: 0xd3, key: 'powerW' },
@@ -63,7 +73,7 @@ const EV: readonly Mapping[] = [
 ];
 
 /** Per class: the EPCs polled and what they become. */
-const MAPPINGS: ReadonlyMap<number, readonly Mapping[]> = new Map([
+const CLASS_MAPPINGS: ReadonlyMap<number, readonly Mapping[]> = new Map([
   [
     0x0288,
     [
@@ -102,6 +112,9 @@ const MAPPINGS: ReadonlyMap<number, readonly Mapping[]> = new Map([
     ],
   ],
 ]);
+
+/** ...and the fault properties with every class. */
+const MAPPINGS: ReadonlyMap<number, readonly Mapping[]> = new Map([...CLASS_MAPPINGS].map(([classCode, mappings]) => [classCode, [...mappings, ...FAULT]]));
 
 /** The meter's cumulative counters need their unit (E1) and coefficient (D3) to be read as kWh. */
 const CONTEXT_EPCS: ReadonlyMap<number, readonly number[]> = new Map([[0x0288, [0xd3, 0xe1]]]);

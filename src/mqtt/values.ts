@@ -37,6 +37,8 @@ export const VALUE_SPECS: Readonly<Record<ReadingKey, ValueSpec>> = {
   vehicle: { name: 'vehicle', label: 'Vehicle', component: 'sensor' },
   operationMode: { name: 'operation_mode', label: 'Operation mode', component: 'sensor' },
   socPct: { name: 'state_of_charge', label: 'State of charge', unit: '%', component: 'sensor', deviceClass: 'battery', stateClass: 'measurement' },
+  fault: { name: 'fault', label: 'Fault', component: 'binary_sensor', deviceClass: 'problem' },
+  faultCode: { name: 'fault_code', label: 'Fault code', component: 'sensor' },
   remainingWh: { name: 'remaining_energy', label: 'Energy stored', unit: 'Wh', component: 'sensor', deviceClass: 'energy_storage', stateClass: 'measurement' },
 };
 

@@ -27,6 +27,8 @@ export interface SchedulerConfig {
     readonly jma: { readonly office: string; readonly area: string; readonly warningArea?: string };
     /** Where the solar forecast comes from: Open-Meteo for the roof's panels, or a fixed daily profile. */
     readonly solar: { readonly kind: 'open-meteo'; readonly arrays: readonly PvArray[] } | { readonly kind: 'manual'; readonly profileKwh: readonly number[] };
+    /** Origin of a local mirror or proxy serving both APIs' paths (the demo's simulated forecasts); default the real sites. */
+    readonly baseUrl?: string;
   };
   readonly ev: { readonly departureHour: number; readonly targetKwh: number; readonly capacityKwh: number; readonly chargerKw: number };
   readonly battery: { readonly capacityKwh: number; readonly chargeKw: number; readonly appMode: 'eco' | 'custom' | 'other' };
@@ -177,8 +179,19 @@ function forecastOf(raw: Raw, errors: string[]): SchedulerConfig['forecast'] | u
       solar = { kind, arrays: arrays.filter((a): a is PvArray => a !== undefined) };
     }
   }
+  const baseUrl = text(raw.baseUrl);
+  if (baseUrl !== '' && !isHttpUrl(baseUrl)) errors.push('the forecast base URL must be an http:// or https:// address, such as http://192.168.1.10:8080 (or left empty for the real JMA and Open-Meteo sites)');
   if (errors.length > before || !solar) return undefined;
-  return { jma: { office, area, ...(warningArea === '' ? {} : { warningArea }) }, solar };
+  return { jma: { office, area, ...(warningArea === '' ? {} : { warningArea }) }, solar, ...(baseUrl === '' ? {} : { baseUrl }) };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function panelArray(value: unknown, n: number, latitude: number, longitude: number, errors: string[]): PvArray | undefined {

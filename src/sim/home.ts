@@ -159,6 +159,11 @@ export class SimulatedHome {
     return this.sun && { kWp: this.sun.kWp, powerW: this.last.solarW, cumulativeKwh: this.solarKwh };
   }
 
+  /** Irradiance on the solar panels at any time t, W/m2 (0 without an array): the simulated forecast's truth. */
+  irradianceAt(t: number): number {
+    return this.sun?.irradianceAt(t) ?? 0;
+  }
+
   tank(): WaterHeaterState | undefined {
     this.advance();
     return this.heater?.state();

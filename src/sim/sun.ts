@@ -21,7 +21,8 @@ export interface SolarOptions {
 }
 
 const RAD = Math.PI / 180;
-const PERFORMANCE_RATIO = 0.8; // inverter, wiring, heat and soiling losses of a real system
+/** Output per kWp per kW/m2 on the panels: inverter, wiring, heat and soiling losses of a real system. */
+export const PERFORMANCE_RATIO = 0.8;
 const STREAM_DAY_KIND = 10;
 const STREAM_DAY_LEVEL = 11;
 const STREAM_PASSING = 12;
@@ -46,13 +47,17 @@ export class SolarArray {
 
   /** AC output in W at time t (ms since epoch). */
   powerAt(t: number): number {
-    const clear = this.clearSkyW(t);
-    if (clear === 0) return 0;
     // the power conditioner's rating caps the output (arrays are rarely over-sized in Japan)
-    return Math.min(this.kWp * 1000, clear * (this.clouds ? this.cloudFactor(t) : 1));
+    return Math.min(this.kWp * 1000, this.kWp * this.irradianceAt(t) * PERFORMANCE_RATIO);
   }
 
-  private clearSkyW(t: number): number {
+  /** Irradiance on the panels, W/m2, clouds included: what a perfect forecast of this roof would say. */
+  irradianceAt(t: number): number {
+    const clear = this.clearSkyWm2(t);
+    return clear === 0 ? 0 : clear * (this.clouds ? this.cloudFactor(t) : 1);
+  }
+
+  private clearSkyWm2(t: number): number {
     // the epoch starts a year; mean Gregorian years keep this within a day of the calendar's day of year
     const dayOfYear = Math.floor((t % (365.2425 * DAY_MS)) / DAY_MS) + 1;
     const declination = 23.44 * RAD * Math.sin((2 * Math.PI * (284 + dayOfYear)) / 365);
@@ -75,8 +80,7 @@ export class SolarArray {
       Math.sin(phi - beta) * Math.sin(declination) + Math.cos(phi - beta) * Math.cos(declination) * Math.cos(hourAngle),
     );
     const diffuse = 0.12 * directNormal * sinElevation * ((1 + Math.cos(beta)) / 2);
-    const planeOfArray = directNormal * cosIncidence + diffuse;
-    return this.kWp * planeOfArray * PERFORMANCE_RATIO;
+    return directNormal * cosIncidence + diffuse;
   }
 
   /** Fraction of clear-sky output that gets through: constant-ish per day, passing clouds on mixed days. */

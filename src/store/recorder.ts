@@ -185,7 +185,25 @@ export class EnergyRecorder {
       const now = after.readings[key]?.value;
       if (now !== undefined && was !== undefined && was !== now) record('operation', `${key} ${String(was)} -> ${String(now)}`);
     }
+    const fault = faultChange(before, after);
+    if (fault) record('error', fault);
   }
+}
+
+/**
+ * The error event a reading change makes, if any: a fault that appears (also one already there when the
+ * device is first seen, as the plugin may have been down when it began), a new code for a standing
+ * fault, and the fault clearing.
+ */
+function faultChange(before: HomeDevice | undefined, after: HomeDevice): string | undefined {
+  const was = before?.readings.fault?.value;
+  const now = after.readings.fault?.value;
+  const code = after.readings.faultCode?.value;
+  if (now === false) return was === true ? 'fault cleared' : undefined;
+  if (now !== true) return undefined;
+  const detail = code === undefined ? 'fault' : `fault, code ${code}`;
+  if (was !== true) return detail;
+  return code !== before?.readings.faultCode?.value ? detail : undefined;
 }
 
 /** To the milliwatt-hour: what is below is floating-point noise, not measurement. */

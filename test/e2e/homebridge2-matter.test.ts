@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import type { EvState } from '../../src/sim/ev.js';
 import type { MeterReading, SolarState } from '../../src/sim/home.js';
 import type { WaterHeaterState } from '../../src/sim/water-heater.js';
-import { homebridge2, INSTALL_ENV } from '../helpers/homebridge2.js';
+import { homebridge2 } from '../helpers/homebridge2.js';
 import { RigClient } from '../helpers/homebridge-rig-client.js';
 import { createLoopbackNamespace, NETNS_SKIP_REASON, type LoopbackNamespace } from '../helpers/netns.js';
 import { buildPluginCopy } from '../helpers/plugin-build.js';
@@ -33,7 +33,7 @@ const binary = homebridge2();
 const skip =
   NETNS_SKIP_REASON ??
   PTY_SKIP_REASON ??
-  (binary ? undefined : `Homebridge 2.4 / Node 22 are not installed in test-artifacts/homebridge2 (run homebridge2.test.ts with ${INSTALL_ENV}=1 to install them)`);
+  (binary ? undefined : `Homebridge 2.4 / Node 22 are not installed in test-artifacts/homebridge2 (npm run test:setup-homebridge2 installs them)`);
 
 interface HomeState {
   meter: MeterReading;

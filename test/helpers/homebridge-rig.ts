@@ -33,9 +33,11 @@ export interface RigConfig {
   readonly matterPort?: number;
   /** The plugin's embedded MQTT broker listens here (inside the namespace). */
   readonly mqttPort?: number;
+  /** AI solar charge on, its forecasts from the simulated sky on 127.0.0.1 (inside the namespace). */
+  readonly scheduler?: boolean;
 }
 
-export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log' | 'matter' | 'mqtt' | 'shutdown';
+export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log' | 'matter' | 'mqtt' | 'warning' | 'shutdown';
 
 /** Configures the test-only MatterProbe platform (test/helpers/matter-probe) beside ours. */
 function addMatterProbe(storage: string): void {
@@ -48,7 +50,14 @@ function addMatterProbe(storage: string): void {
 const config = JSON.parse(process.argv[2]!) as RigConfig;
 const log = consoleLogger('rig');
 const clock = new ScaledClock(config.startAt, 1);
-const installation = await startInstallation({ clock, dir: mkdtempSync(join(tmpdir(), 'hems-rig-')), log });
+// the plugin plans on real time, the home runs at real speed from startAt: forecast the home's instant
+const simOffset = config.startAt - Date.now();
+const installation = await startInstallation({
+  clock,
+  dir: mkdtempSync(join(tmpdir(), 'hems-rig-')),
+  log,
+  ...(config.scheduler ? { forecast: { simTimeOf: (t: number) => t + simOffset } } : {}),
+});
 const { username } = writeHomebridgeConfig(config.storage, installation, {
   hapPort: config.hapPort,
   pin: config.pin,
@@ -56,6 +65,7 @@ const { username } = writeHomebridgeConfig(config.storage, installation, {
   pollSeconds: 5,
   matterPort: config.matterPort,
   ...(config.mqttPort === undefined ? {} : { mqtt: { embeddedPort: config.mqttPort } }),
+  ...(config.scheduler ? { scheduler: true } : {}),
 });
 if (config.matterPort !== undefined) addMatterProbe(config.storage);
 const homebridgeLog: string[] = [];
@@ -129,6 +139,13 @@ const ops: Record<RigOp, (args: Record<string, unknown>) => Promise<unknown>> = 
     await new Promise((r) => setTimeout(r, (args.ms as number | undefined) ?? 2000));
     await client.endAsync();
     return seen;
+  },
+  /** The simulated JMA issues warning `args.code` (or lifts every warning when it is null). */
+  warning: async (args) => {
+    if (!installation.forecast) throw new Error('the rig was started without the scheduler');
+    if (typeof args.code === 'string') installation.forecast.issueWarning(args.code);
+    else installation.forecast.clearWarnings();
+    return { url: installation.forecast.url };
   },
   /** Stops Homebridge and the simulators, then exits: a killed rig would leave Homebridge running. */
   shutdown: async () => {

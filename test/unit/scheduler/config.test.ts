@@ -166,3 +166,14 @@ test('config.schema.json offers exactly the presets, and its defaults make a val
   assert.equal(c.ev.departureHour, 7.5);
   assert.equal(c.ecocute.heatPumpKw, 1.25);
 });
+
+test('a forecast base URL (a local mirror of JMA and Open-Meteo) is kept when it is http(s), refused otherwise', () => {
+  const withBase = (baseUrl: unknown) => ({ ...VALID, scheduler: { ...VALID.scheduler, forecast: { ...VALID.scheduler.forecast, baseUrl } } });
+  assert.equal(config(VALID).forecast.baseUrl, undefined);
+  assert.equal(config(withBase('')).forecast.baseUrl, undefined);
+  assert.equal(config(withBase('http://127.0.0.1:8080')).forecast.baseUrl, 'http://127.0.0.1:8080');
+  assert.equal(config(withBase('https://mirror.example/jma')).forecast.baseUrl, 'https://mirror.example/jma');
+  for (const bad of ['ftp://mirror.example', '127.0.0.1:8080', 'not a url']) {
+    assert.match(errors(withBase(bad)).join('\n'), /forecast base URL must be an http/, bad);
+  }
+});
