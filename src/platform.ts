@@ -26,6 +26,7 @@ import { overrideFor, parseConfig, secretsOf, type HemsConfig } from './config.j
 import { createHome, type Home, type HomeDevice } from './home/index.js';
 import { Runtime } from './runtime.js';
 import { storeDirectory } from './store/history.js';
+import { MeterCounters } from './store/meter-counters.js';
 import { PLATFORM_NAME, PLUGIN_NAME, DISCOVERY_INTERVAL_MS, STALE_ACCESSORY_GRACE_MS } from './settings.js';
 import { systemClock } from './util/clock.js';
 import { errorMessage, guard } from './util/guard.js';
@@ -72,6 +73,8 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
   }
 
   private async start(config: HemsConfig): Promise<void> {
+    // the meter may need it before the runtime has opened the store: it waits for the runtime's attach
+    const meterCounters = new MeterCounters(systemClock);
     const home = createHome({
       clock: systemClock,
       log: this.log,
@@ -90,6 +93,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
           password: config.meter.broutePassword,
           cacheDir: this.api.user.storagePath(),
           pollMs: config.meter.pollSeconds * 1000,
+          sink: meterCounters,
         },
       }),
     });
@@ -122,6 +126,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
       home,
       config,
       storagePath: this.api.user.storagePath(),
+      meterCounters,
       clock: systemClock,
       log: this.log,
       name: (device) => displayName(ctx, device),

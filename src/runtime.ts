@@ -18,6 +18,7 @@ import type { EmbeddedBroker } from './mqtt/embedded-broker.js';
 import type { MqttMirror } from './mqtt/mirror.js';
 import { DailyBackup, recoverFromBackups } from './store/backup.js';
 import { History, storeDirectory } from './store/history.js';
+import type { MeterCounters } from './store/meter-counters.js';
 import { EnergyRecorder } from './store/recorder.js';
 import type { SchedulerService } from './scheduler/index.js';
 import { makeTariff } from './scheduler/tariff.js';
@@ -33,6 +34,8 @@ export interface RuntimeOptions {
   readonly config: HemsConfig;
   /** Homebridge's storage directory (api.user.storagePath()). */
   readonly storagePath: string;
+  /** The B-route meter's half-hour counters (given to the home's meter): kept in the store once it opens. */
+  readonly meterCounters?: MeterCounters;
   readonly clock: Clock;
   /** Must already redact the secrets (the platform's redactingLogger with secretsOf). */
   readonly log: Logger;
@@ -108,12 +111,15 @@ export class Runtime {
         ...(config.store.retentionMonths === undefined ? {} : { retentionMonths: config.store.retentionMonths }),
       });
       this.history = history;
+      this.options.meterCounters?.attach(history);
       this.recorder = new EnergyRecorder({ source: this.options.home, history, clock, log });
       await this.recorder.start();
       this.backup = new DailyBackup({ dir, clock, log, settled: () => history.settled(), ...(config.store.backups === undefined ? {} : { keep: config.store.backups }) });
       await this.backup.start();
     } catch (err) {
       log.error(`energy history is not recorded: ${errorMessage(err)} (is ${dir} writable?)`);
+      // the meter keeps its half-hours in memory then; a no-op when the store did open
+      this.options.meterCounters?.attach(undefined);
     }
   }
 
@@ -193,6 +199,7 @@ export class Runtime {
         purchaseMode: config.purchaseMode,
         ...(config.scheduler ? { tariff: makeTariff(config.scheduler.tariff) } : {}),
         ...(this.history ? { history: this.history } : {}),
+        ...(this.options.meterCounters ? { meterRecords: this.options.meterCounters.today.bind(this.options.meterCounters) } : {}),
         ...(service ? { scheduler: () => service.status() } : {}),
       },
     });

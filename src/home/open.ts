@@ -9,7 +9,7 @@ import { UdpTransport } from '../echonet/transport.js';
 import type { Clock } from '../util/clock.js';
 import { errorMessage } from '../util/guard.js';
 import { prefixLogger, type Logger } from '../util/log.js';
-import { startBrouteMeter, type BrouteMeter } from '../wisun/index.js';
+import { startBrouteMeter, type BrouteMeter, type HalfHourSink } from '../wisun/index.js';
 import { EchonetSource } from './echonet-source.js';
 import { Home, type Connection } from './home.js';
 import { MeterSource } from './meter-source.js';
@@ -32,6 +32,11 @@ export interface HomeSettings {
     /** Where the B-route PAN is cached between restarts. */
     readonly cacheDir: string;
     readonly pollMs: number;
+    /**
+     * Where the meter's half-hour counters are kept; the platform passes the store's, so a restart
+     * back-fills only what it missed. Without one, only today is back-filled, and only in memory.
+     */
+    readonly sink?: HalfHourSink;
   };
 }
 
@@ -75,7 +80,7 @@ async function connect(settings: HomeSettings, store: DeviceStore): Promise<Conn
   if (settings.meter) {
     const meterLog = prefixLogger(log, 'B-route');
     const m = settings.meter;
-    broute = startBrouteMeter({ port: m.port, id: m.id, password: m.password, cacheDir: m.cacheDir, log: meterLog, clock, pollIntervalMs: m.pollMs });
+    broute = startBrouteMeter({ port: m.port, id: m.id, password: m.password, cacheDir: m.cacheDir, log: meterLog, clock, pollIntervalMs: m.pollMs, sink: m.sink });
     meter = new MeterSource({ feed: broute.meter, store, clock, log: meterLog, staleAfterMs: METER_MISSED_POLLS * m.pollMs + m.pollMs });
   }
   return {

@@ -485,9 +485,12 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     this.emit('decision', entry);
   }
 
-  /** Car plugged in or out, a device online or offline, a controllable device found: re-plan soon. */
+  /**
+   * Car plugged in or out, a device online or offline, a controllable device found: re-plan soon. A
+   * meter counts too: the B-route meter often joins after the first round, and it opens the measuring-unit gate.
+   */
   private deviceChanged(device: HomeDevice): void {
-    if (!roleOf(device)) return;
+    if (!roleOf(device) && device.kind !== 'meter') return;
     const signature = signatureOf(device);
     const before = this.signatures.get(device.identity);
     this.signatures.set(device.identity, signature);

@@ -22,11 +22,22 @@ function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/**
+ * A last column `grid_from` appears when the meter's counters gave some grid values: 'meter' (its fixed
+ * half-hour values), 'backfill' (read back afterwards for a half-hour the plugin missed), empty for the
+ * plugin's own readings.
+ */
 export function energyCsv(slots: readonly EnergySlot[]): string {
   const sources = sourcesOf(slots);
-  const header = ['start', 'end', ...sources.map((s) => `${s}_kwh`)].map(csvField).join(',');
+  const marked = slots.some((s) => s.grid !== undefined);
+  const header = ['start', 'end', ...sources.map((s) => `${s}_kwh`), ...(marked ? ['grid_from'] : [])].map(csvField).join(',');
   const rows = slots.map((slot) =>
-    [new Date(slot.start).toISOString(), new Date(slot.start + HALF_HOUR_MS).toISOString(), ...sources.map((s) => (slot.kwh[s] === undefined ? '' : String(slot.kwh[s])))]
+    [
+      new Date(slot.start).toISOString(),
+      new Date(slot.start + HALF_HOUR_MS).toISOString(),
+      ...sources.map((s) => (slot.kwh[s] === undefined ? '' : String(slot.kwh[s]))),
+      ...(marked ? [slot.grid ?? ''] : []),
+    ]
       .map(csvField)
       .join(','),
   );
@@ -41,7 +52,7 @@ export async function exportRange(history: History, from: number, to: number, fo
   const doc = {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
-    energy: slots.map((s) => ({ start: new Date(s.start).toISOString(), kwh: s.kwh })),
+    energy: slots.map((s) => ({ start: new Date(s.start).toISOString(), kwh: s.kwh, ...(s.grid ? { gridFrom: s.grid } : {}) })),
     events: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
     decisions: decisions.map((d) => ({ at: new Date(d.at).toISOString(), decision: d.decision })),
   };

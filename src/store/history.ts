@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../util/log.js';
 import { isRecord } from '../util/json.js';
+import type { HalfHourRecord } from '../wisun/history.js';
 import { SafeStorage, type Recover } from './safe-storage.js';
 
 export const HALF_HOUR_MS = 30 * 60_000;
@@ -25,7 +26,15 @@ export interface EnergySlot {
   /** Start of the half-hour, ms since the epoch (a multiple of 30 minutes). */
   readonly start: number;
   readonly kwh: Readonly<Record<string, number>>;
+  /**
+   * Where 'bought' and 'sold' come from when not from the recorder's readings: 'meter', the meter's own
+   * fixed half-hour counters (exact, so they replace the recorder's); 'backfill', the same when the
+   * recorder had nothing for the half-hour (the plugin was down or the meter unreachable).
+   */
+  readonly grid?: GridSource;
 }
+
+type GridSource = 'meter' | 'backfill';
 
 export type EventKind = 'operation' | 'error' | 'online' | 'offline' | 'command';
 
@@ -43,7 +52,11 @@ export interface Decision {
   readonly decision: unknown;
 }
 
-type Series = 'energy' | 'events' | 'decisions';
+type Series = 'energy' | 'events' | 'decisions' | 'meter';
+const SERIES: readonly Series[] = ['energy', 'events', 'decisions', 'meter'];
+
+/** The grid's sources in an energy slot, the ones the meter's counters give. */
+const GRID_SOURCES = ['bought', 'sold'] as const;
 
 /** Month partitions are by UTC calendar month: a key names its month unambiguously. */
 export function monthKey(series: Series, at: number): string {
@@ -84,7 +97,12 @@ export interface HistoryOptions {
 interface EnergyMonth {
   /** start (ms, as text) -> kWh by source */
   slots: Record<string, Record<string, number>>;
+  /** start -> where the grid values came from, for slots whose grid values are the meter's. */
+  grid?: Record<string, GridSource>;
 }
+
+/** slotStart (ms, as text) -> the meter's counters fixed at that boundary. */
+type MeterMonth = Record<string, Omit<HalfHourRecord, 'slotStart'>>;
 
 export class History {
   private readonly retention: number;
@@ -108,17 +126,74 @@ export class History {
     return this.storage.dir;
   }
 
-  /** Stores a closed half-hour; a later write for the same half-hour replaces it. */
+  /**
+   * Stores a closed half-hour; a later write for the same half-hour replaces it, except for grid values
+   * taken from the meter's counters (fillGrid), which are exact and stay.
+   */
   async recordSlot(slot: EnergySlot): Promise<void> {
-    if (slot.start % HALF_HOUR_MS !== 0) throw new RangeError(`${new Date(slot.start).toISOString()} is not the start of a half-hour`);
-    for (const [source, kwh] of Object.entries(slot.kwh)) {
-      if (!Number.isFinite(kwh)) throw new RangeError(`the energy of ${source} is not a number`);
-    }
+    checkSlot(slot.start, slot.kwh);
     const key = monthKey('energy', slot.start);
     await this.update<EnergyMonth>(key, { slots: {} }, (month) => {
-      month.slots[String(slot.start)] = { ...slot.kwh };
+      const at = String(slot.start);
+      const kept = month.grid?.[at] ? pick(month.slots[at] ?? {}, GRID_SOURCES) : {};
+      month.slots[at] = { ...slot.kwh, ...kept };
     });
     await this.prune(slot.start);
+  }
+
+  /**
+   * Sets a half-hour's grid energy from the meter's counters, replacing what the recorder had (so a
+   * half-hour is never counted twice) and marking it 'backfill' when the recorder had nothing.
+   */
+  async fillGrid(start: number, kwh: Readonly<Partial<Record<(typeof GRID_SOURCES)[number], number>>>): Promise<void> {
+    checkSlot(start, kwh);
+    await this.update<EnergyMonth>(monthKey('energy', start), { slots: {} }, (month) => {
+      const at = String(start);
+      const before = month.slots[at];
+      const mark = month.grid?.[at] ?? (before?.bought === undefined ? 'backfill' : 'meter');
+      month.slots[at] = { ...before, ...kwh };
+      month.grid = { ...month.grid, [at]: mark };
+    });
+    await this.prune(start);
+  }
+
+  /** Keeps the meter's counters of a half-hour boundary; the first record of a boundary stays. */
+  async recordMeterCounters(record: HalfHourRecord): Promise<void> {
+    if (record.slotStart % HALF_HOUR_MS !== 0) throw new RangeError(`${new Date(record.slotStart).toISOString()} is not a half-hour boundary`);
+    const { slotStart, ...counters } = record;
+    await this.update<MeterMonth>(monthKey('meter', slotStart), {}, (month) => {
+      month[String(slotStart)] ??= counters;
+    });
+    await this.prune(slotStart);
+  }
+
+  /** The meter's counters at a boundary, if kept. */
+  async meterCounters(slotStart: number): Promise<HalfHourRecord | undefined> {
+    const counters = (await this.read<MeterMonth>(monthKey('meter', slotStart)))?.[String(slotStart)];
+    return counters && { slotStart, ...counters };
+  }
+
+  /** The meter's counters kept for boundaries in [from, to), oldest first. */
+  async meterRecords(from: number, to: number): Promise<HalfHourRecord[]> {
+    const out: HalfHourRecord[] = [];
+    for (const month of monthsBetween(from, to)) {
+      for (const [at, counters] of Object.entries((await this.read<MeterMonth>(monthKey('meter', month))) ?? {})) {
+        const slotStart = Number(at);
+        if (slotStart >= from && slotStart < to) out.push({ slotStart, ...counters });
+      }
+    }
+    return out.sort((a, b) => a.slotStart - b.slotStart);
+  }
+
+  /** The newest boundary with the meter's counters, looking back over the retention from `now`. */
+  async lastMeterSlot(now: number): Promise<number | undefined> {
+    const d = new Date(now);
+    for (let back = 0; back < this.retention; back++) {
+      const month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1);
+      const slots = Object.keys((await this.read<MeterMonth>(monthKey('meter', month))) ?? {}).map(Number);
+      if (slots.length > 0) return Math.max(...slots);
+    }
+    return undefined;
   }
 
   async recordEvent(event: DeviceEvent): Promise<void> {
@@ -135,7 +210,8 @@ export class History {
       const data = await this.read<EnergyMonth>(monthKey('energy', month));
       for (const [start, kwh] of Object.entries(data?.slots ?? {})) {
         const t = Number(start);
-        if (t >= from && t < to) out.push({ start: t, kwh });
+        const grid = data?.grid?.[start];
+        if (t >= from && t < to) out.push({ start: t, kwh, ...(grid ? { grid } : {}) });
       }
     }
     return out.sort((a, b) => a.start - b.start);
@@ -205,7 +281,7 @@ export class History {
     if (this.cache.has(marker)) return;
     // three years below the limit is far more than any gap in which the plugin could have been off
     for (const month of monthsBetween(Date.UTC(d.getUTCFullYear() - 3, d.getUTCMonth(), 1), oldestKept)) {
-      for (const series of ['energy', 'events', 'decisions'] as const) {
+      for (const series of SERIES) {
         const key = monthKey(series, month);
         this.cache.delete(key);
         await this.storage.remove(key);
@@ -213,4 +289,15 @@ export class History {
     }
     this.cache.set(marker, true);
   }
+}
+
+function checkSlot(start: number, kwh: Readonly<Record<string, number | undefined>>): void {
+  if (start % HALF_HOUR_MS !== 0) throw new RangeError(`${new Date(start).toISOString()} is not the start of a half-hour`);
+  for (const [source, value] of Object.entries(kwh)) {
+    if (!Number.isFinite(value)) throw new RangeError(`the energy of ${source} is not a number`);
+  }
+}
+
+function pick(kwh: Readonly<Record<string, number>>, sources: readonly string[]): Record<string, number> {
+  return Object.fromEntries(Object.entries(kwh).filter(([source]) => sources.includes(source)));
 }

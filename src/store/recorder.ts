@@ -37,6 +37,8 @@ interface Track {
   /** Counter values at the start of the half-hour (or when first seen in it). */
   base: Partial<Record<Counter, number>>;
   latest: Partial<Record<Counter, number>>;
+  /** When a counter was last read (B-route meter only; see observe). */
+  counterAt?: number;
   /** Energy from power in this half-hour, kWh. */
   integrated: number;
   /** The last power reading, and up to when it has been counted. */
@@ -122,8 +124,10 @@ export class EnergyRecorder {
       const delta = (counter: Counter): number | undefined => {
         const a = track.base[counter];
         const b = track.latest[counter];
-        // a counter that went back (meter replaced, wrap-around) says nothing about this half-hour
-        return a === undefined || b === undefined || b < a ? undefined : b - a;
+        // a counter that went back (meter replaced, wrap-around) says nothing about this half-hour, nor
+        // a B-route counter not read in it (the meter unreachable): the meter's own record fills that
+        if (a === undefined || b === undefined || b < a || (track.counterAt ?? Infinity) < this.slotStart) return undefined;
+        return b - a;
       };
       if (kind === 'meter') {
         const bought = delta('boughtKwh');
@@ -149,11 +153,18 @@ export class EnergyRecorder {
       track = { base: {}, latest: {}, integrated: 0 };
       this.tracks.set(device.identity, track);
     }
+    // The B-route meter's own half-hour records fill the half-hours it was not read in (store/
+    // meter-counters.ts), so after a whole half-hour without a reading its energy is not piled onto this
+    // one: count from here. Other counters have no such record: they keep their energy in the next reading.
+    const fillable = device.source === 'broute';
+    const missed = fillable && track.counterAt !== undefined && track.counterAt < this.slotStart - HALF_HOUR_MS;
     for (const counter of ['boughtKwh', 'soldKwh', 'generatedKwh'] as const) {
-      const value = device.readings[counter]?.value;
-      if (value === undefined) continue;
-      track.latest[counter] = value;
-      track.base[counter] ??= value;
+      const reading = device.readings[counter];
+      if (reading === undefined) continue;
+      track.latest[counter] = reading.value;
+      if (missed && reading.at >= this.slotStart) track.base[counter] = reading.value;
+      else track.base[counter] ??= reading.value;
+      if (fillable) track.counterAt = Math.max(track.counterAt ?? -Infinity, reading.at);
     }
     const power = device.readings.powerW;
     if (power && (!track.power || power.at > track.power.at)) {

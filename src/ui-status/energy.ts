@@ -80,7 +80,7 @@ export interface SeriesInput {
 }
 
 export function todaySlots(input: SeriesInput, dayStart: number): StatusSlot[] {
-  const history = new Map(input.slots.filter((s) => s.start >= dayStart).map((s) => [s.start, s.kwh]));
+  const history = new Map(input.slots.filter((s) => s.start >= dayStart).map((s) => [s.start, s]));
   const records = new Map((input.meterRecords ?? []).map((r) => [r.slotStart, r]));
   const out: StatusSlot[] = [];
   for (let i = 0; i < SLOTS_PER_DAY; i++) {
@@ -90,9 +90,10 @@ export function todaySlots(input: SeriesInput, dayStart: number): StatusSlot[] {
       out.push({ ...empty, mark: 'future' });
       continue;
     }
-    const kwh = history.get(start);
+    const slot = history.get(start);
+    const kwh = slot?.kwh;
     if (kwh && kwh.bought !== undefined) {
-      out.push({ ...energyOf(kwh, input.purchaseMode, start), mark: 'live' });
+      out.push({ ...energyOf(kwh, input.purchaseMode, start), mark: slot.grid === 'backfill' ? 'backfill' : 'live' });
       continue;
     }
     // the meter fixes its counters at each boundary: the half-hour is the difference of its two ends

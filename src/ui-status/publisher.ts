@@ -21,7 +21,8 @@ export interface StatusSources extends Pick<StatusInput, 'purchaseMode' | 'tarif
   /** The history (src/store History satisfies it); without it the series holds only meter back-fill. */
   readonly history?: { slots(from: number, to: number): Promise<EnergySlot[]> };
   /** Each of these is asked at every write, so the file always has the latest. */
-  readonly meterRecords?: () => StatusInput['meterRecords'];
+  /** The meter's counters of today (the runtime's come from the store, so they may take a read). */
+  readonly meterRecords?: () => StatusInput['meterRecords'] | Promise<StatusInput['meterRecords']>;
   readonly scheduler?: () => StatusInput['scheduler'];
   readonly forecast?: () => StatusInput['forecast'];
   readonly warnings?: () => StatusInput['warnings'];
@@ -72,7 +73,7 @@ async function collectStatusInput(sources: StatusSources, now: number): Promise<
     purchaseMode: sources.purchaseMode,
     devices: sources.home.devices(),
     slots: sources.history ? await sources.history.slots(monthBounds(now).lastMonth, now) : [],
-    meterRecords: sources.meterRecords?.(),
+    meterRecords: await sources.meterRecords?.(),
     tariff: sources.tariff,
     scheduler: sources.scheduler?.(),
     forecast: sources.forecast?.(),

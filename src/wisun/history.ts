@@ -33,6 +33,11 @@ export interface HalfHourSink {
   lastSlot(): Promise<number | undefined>;
   has(slotStart: number): Promise<boolean>;
   put(record: HalfHourRecord): Promise<void>;
+  /**
+   * Told where the meter's counters wrap (kWh; undefined when the meter does not say) once the client
+   * has read it, before any record: a sink that takes differences of records needs it.
+   */
+  counterModulus?(modulusKwh: number | undefined): void;
 }
 
 /** Keeps records in memory; for tests, the CLI and until the persistent store exists. */

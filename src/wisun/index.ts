@@ -15,6 +15,7 @@ import { openSkstack, type PanDescriptor } from './skstack.js';
 
 export { BrouteError, type SessionStateEvent } from './session.js';
 export type { MeterReading } from './meter.js';
+export type { HalfHourSink } from './history.js';
 
 export interface BrouteConfig {
   /** The dongle's serial port, e.g. /dev/ttyUSB0 or /dev/serial/by-id/... */

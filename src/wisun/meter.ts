@@ -373,6 +373,7 @@ export class SmartMeterClient extends EventEmitter<MeterEvents> {
     };
     this.log.info(`meter counts in steps of ${kwhPerUnitStep} kWh x ${coefficient}${digits === null ? '' : `, ${digits} digits`}`);
     this.currentScale = scale;
+    this.sink?.counterModulus?.(scale.modulusKwh);
     return scale;
   }
 

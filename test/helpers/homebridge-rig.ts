@@ -18,6 +18,7 @@ import mqtt from 'mqtt';
 import { startHomebridge, startInstallation, writeHomebridgeConfig, type HomebridgeBinary, type HomebridgeRun } from '../../src/cli/demo-rig.js';
 import { parseFaults } from '../../src/sim/emulator/faults.js';
 import { ScaledClock } from '../../src/util/clock.js';
+import { seedUsageHistory } from './usage-history.js';
 import { consoleLogger } from '../../src/util/log.js';
 
 export interface RigConfig {
@@ -35,6 +36,8 @@ export interface RigConfig {
   readonly mqttPort?: number;
   /** AI solar charge on, its forecasts from the simulated sky on 127.0.0.1 (inside the namespace). */
   readonly scheduler?: boolean;
+  /** Days of recorded sunny usage in the store before Homebridge starts (usage-history.ts). */
+  readonly usageHistoryDays?: number;
 }
 
 export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log' | 'matter' | 'mqtt' | 'warning' | 'shutdown';
@@ -68,6 +71,7 @@ const { username } = writeHomebridgeConfig(config.storage, installation, {
   ...(config.scheduler ? { scheduler: true } : {}),
 });
 if (config.matterPort !== undefined) addMatterProbe(config.storage);
+if (config.usageHistoryDays !== undefined) await seedUsageHistory(config.storage, config.usageHistoryDays);
 const homebridgeLog: string[] = [];
 let homebridge!: HomebridgeRun;
 let pairing: PairingData | undefined;

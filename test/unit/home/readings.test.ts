@@ -59,7 +59,7 @@ test('failed and unknown properties are ignored', () => {
 
 test('polling asks only for what the Get map lists, and offers follow it', () => {
   assert.deepEqual(pollEpcs(0x0279, [0x80, 0xe0]), [0xe0]);
-  assert.deepEqual(pollEpcs(0x0279, undefined), [0xe0, 0xe1]);
+  assert.deepEqual(pollEpcs(0x0279, undefined), [0xe0, 0xe1, 0x88, 0x89], 'without a Get map: every mapped EPC, the fault status and code included');
   assert.deepEqual(pollEpcs(0x0288, [0xd3, 0xe1, 0xe7]), [0xd3, 0xe1, 0xe7]);
   assert.deepEqual([...offeredReadings(0x026b, [0xb0, 0xc1])].sort(), ['heatingMode', 'tankTempC']);
 });
@@ -70,4 +70,13 @@ test('generation indicator (seed item 7): solar, external only, both, none', () 
   assert.equal(generationState(2500, 700), 'both');
   assert.equal(generationState(3, undefined), 'none', 'a few watts at dusk are not generation');
   assert.equal(generationState(undefined, undefined), 'none');
+});
+
+test('every ECHONET device reports its fault status (88) and, where offered, the fault code (89)', () => {
+  for (const c of [0x0288, 0x0279, 0x026b, 0x027e, 0x02a1, 0x027d]) {
+    assert.deepEqual(readingsFrom(c, [{ epc: 0x88, edt: Uint8Array.of(0x41) }, { epc: 0x89, edt: Uint8Array.of(0x01, 0x04) }]), { fault: true, faultCode: '0104' });
+    assert.deepEqual(readingsFrom(c, [{ epc: 0x88, edt: Uint8Array.of(0x42) }]), { fault: false });
+  }
+  assert.deepEqual(pollEpcs(0x026b, [0x88, 0xb0]), [0xb0, 0x88], 'polled with the rest, as the Get map allows');
+  assert.deepEqual([...offeredReadings(0x026b, [0x88, 0x89, 0xb0])].sort(), ['fault', 'faultCode', 'heatingMode']);
 });

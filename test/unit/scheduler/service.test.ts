@@ -30,13 +30,15 @@ interface RigOptions {
   history?: DayUsage[];
   /** What the forecast source does on each fetch. */
   forecast?: () => Forecast;
+  /** false: the smart meter has not joined yet. */
+  meter?: false;
 }
 
 function rig(options: RigOptions = {}) {
   const clock = new ManualClock(DAY0 + 9.5 * H);
   const home = new FakeHome(clock);
   const t = clock.now();
-  home.add(device('meter', 'meter', { powerW: -2000 }, t));
+  if (options.meter !== false) home.add(device('meter', 'meter', { powerW: -2000 }, t));
   home.add(device('eco', 'water-heater', { heatingMode: 'automatic', remainingHotWaterL: 80, tankCapacityL: 460, daytimeReheating: true }, t));
   home.add(device('ev', 'ev-charger', { operationMode: 'standby', vehicle: 'chargeable', remainingWh: 15_000 }, t));
   home.add(device('bat', 'battery', { operationMode: 'automatic', remainingWh: 1_000 }, t));
@@ -262,6 +264,18 @@ test('unplugging the car re-plans within seconds and stops the charging the sche
   await service.tickNow();
   assert.equal(rounds(), before + 1);
   assert.equal(writesOf(home).at(-1), 'ev=standby');
+  await service.stop();
+});
+
+test('a smart meter that joins after the first round re-plans within seconds and opens the measuring-unit gate', async () => {
+  const { clock, home, service } = rig({ meter: false, settings: { facts: { ...DEFAULT_SCHEDULER_SETTINGS.facts, measuringUnit: false } } });
+  service.start();
+  await service.tickNow();
+  assert.ok(failedGates(service.status()).battery!.includes('measuring-unit'));
+  home.add(device('meter', 'meter', { powerW: -2000 }, clock.now()));
+  clock.advance(10_000);
+  await service.tickNow();
+  assert.deepEqual(failedGates(service.status()), { ecocute: [], battery: [], ev: [] });
   await service.stop();
 });
 

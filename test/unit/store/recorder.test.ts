@@ -94,3 +94,46 @@ test('stop writes the half-hour so far, and a restart within it adds to that ins
   const [slot] = await history.slots(T0, T0 + HALF_HOUR_MS);
   assert.deepEqual(slot?.kwh, { bought: 0.3, sold: 0.1 }, '0.2 kWh before the restart + 0.1 after; the minute it was down is not invented');
 });
+
+test('fault status and code changes become error events with the code', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hems-recorder-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const history = await History.open({ dir, log: silentLogger });
+  const clock = new ManualClock(T0);
+  const home = new ScriptedHome();
+  const heater = (fault: boolean, code?: string): HomeDevice => {
+    const base = waterHeaterDevice(clock.now());
+    const readings = { ...base.readings, fault: { value: fault, at: clock.now() }, ...(code ? { faultCode: { value: code, at: clock.now() } } : {}) };
+    return { ...base, readings };
+  };
+  home.put(heater(false));
+  const recorder = new EnergyRecorder({ source: home, history, clock, log: silentLogger });
+  await recorder.start();
+  for (const [fault, code] of [[false], [true, '0104'], [true, '0104'], [true, '0a01'], [false], [false]] as const) {
+    clock.advance(60_000);
+    home.put(heater(fault, code));
+  }
+  await settle();
+  await recorder.stop();
+  await history.settled();
+  const events = await history.events(T0, T0 + HALF_HOUR_MS);
+  assert.deepEqual(
+    events.map((e) => [(e.at - T0) / 60_000, e.kind, e.detail]),
+    [
+      [2, 'error', 'fault, code 0104'],
+      [4, 'error', 'fault, code 0a01'],
+      [5, 'error', 'fault cleared'],
+    ],
+    'a fault, a new code while it stands, and its clearing; repeats and a fault-free start record nothing',
+  );
+
+  // a device already faulty when first seen (the fault began while the plugin was down) is recorded too
+  const again = new ScriptedHome();
+  const second = new EnergyRecorder({ source: again, history, clock, log: silentLogger });
+  await second.start();
+  again.put(heater(true));
+  await settle();
+  await second.stop();
+  await history.settled();
+  assert.equal((await history.events(clock.now(), clock.now() + 1)).map((e) => e.detail).join(), 'fault');
+});

@@ -57,6 +57,16 @@ test('today has 48 half-hours marked live, back-filled from the meter, missing o
   assert.equal(st.today.slots[3]!.consumedKwh, null);
 });
 
+test('a half-hour the store filled from the meter counters (grid: backfill) is marked back-filled, one it made exact (meter) live', () => {
+  const st = buildStatus({
+    ...base,
+    slots: [{ ...base.slots[0]!, grid: 'meter' }, base.slots[1]!, { start: DAY + 2 * HALF_HOUR_MS, kwh: { bought: 0.5, sold: 0 }, grid: 'backfill' }],
+    meterRecords: [],
+  });
+  assert.deepEqual(st.today.slots.slice(0, 4).map((s) => s.mark), ['live', 'live', 'backfill', 'missing']);
+  assert.equal(st.today.slots[2]!.boughtKwh, 0.5);
+});
+
 test('full purchase (全量買取): the home uses what it buys', () => {
   const st = buildStatus({ ...base, purchaseMode: 'full' });
   assert.equal(st.today.slots[1]!.consumedKwh, 0.3);
