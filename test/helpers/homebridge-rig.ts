@@ -17,6 +17,7 @@ import { HttpClient, type PairingData } from 'hap-controller';
 import mqtt from 'mqtt';
 import { startHomebridge, startInstallation, writeHomebridgeConfig, type HomebridgeBinary, type HomebridgeRun } from '../../src/cli/demo-rig.js';
 import { parseFaults } from '../../src/sim/emulator/faults.js';
+import type { EvMode } from '../../src/sim/ev.js';
 import { ScaledClock } from '../../src/util/clock.js';
 import { seedUsageHistory } from './usage-history.js';
 import { consoleLogger } from '../../src/util/log.js';
@@ -38,6 +39,8 @@ export interface RigConfig {
   readonly scheduler?: boolean;
   /** Days of recorded sunny usage in the store before Homebridge starts (usage-history.ts). */
   readonly usageHistoryDays?: number;
+  /** The EV charger's mode at the start (the simulated charger starts charging when the car is plugged in). */
+  readonly evMode?: EvMode;
 }
 
 export type RigOp = 'pair' | 'accessories' | 'read' | 'write' | 'state' | 'faults' | 'restart' | 'log' | 'matter' | 'mqtt' | 'warning' | 'shutdown';
@@ -71,6 +74,7 @@ const { username } = writeHomebridgeConfig(config.storage, installation, {
   ...(config.scheduler ? { scheduler: true } : {}),
 });
 if (config.matterPort !== undefined) addMatterProbe(config.storage);
+if (config.evMode !== undefined) installation.home.setEvMode(config.evMode);
 if (config.usageHistoryDays !== undefined) await seedUsageHistory(config.storage, config.usageHistoryDays);
 const homebridgeLog: string[] = [];
 let homebridge!: HomebridgeRun;
