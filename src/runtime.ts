@@ -200,7 +200,7 @@ export class Runtime {
         ...(config.scheduler ? { tariff: makeTariff(config.scheduler.tariff) } : {}),
         ...(this.history ? { history: this.history } : {}),
         ...(this.options.meterCounters ? { meterRecords: this.options.meterCounters.today.bind(this.options.meterCounters) } : {}),
-        ...(service ? { scheduler: () => service.status() } : {}),
+        ...(service ? { scheduler: () => service.status(), forecast: () => service.forecast() } : {}),
       },
     });
   }

@@ -168,6 +168,7 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
   private plan: Plan | undefined;
   private summary: PlanSummary | undefined;
   private gates: DeviceGates[] = [];
+  private lastForecast: Forecast | undefined;
   private forecastState: SchedulerStatus['forecast'] = { status: 'none', message: 'no forecast fetched yet', messageJa: '予報はまだ取得していません' };
   private linkage: WarningLinkage | undefined;
   private linkageState: WarningLinkageState = {};
@@ -244,6 +245,11 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     };
   }
 
+  /** The forecast the last plan used (corrected), for the dashboard's weather card; none before the first plan. */
+  forecast(): Forecast | undefined {
+    return this.lastForecast;
+  }
+
   /** The bounded in-memory decision log, oldest first. */
   decisions(): readonly DecisionEntry[] {
     return [...this.log_];
@@ -274,6 +280,7 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     const correction = this.deps.forecastOutcomes ? correctionFactor(this.deps.forecastOutcomes()) : undefined;
     const forecast = merged && correction ? { ...merged, pv: applyCorrection(merged.pv, correction.factor) } : merged;
     // 'none' only when there is no PV forecast at all: a weather source failing alone still leaves a plan
+    this.lastForecast = forecast;
     const status = !forecast || forecast.pv.length === 0 ? 'none' : choices.some((c) => c.status !== 'fresh') ? 'fallback' : 'fresh';
     this.forecastState = {
       status,

@@ -83,6 +83,9 @@ test('a round evaluates every gate, plans, and applies this half-hour with the r
   // three weeks back from 12 May: Golden Week's national holidays count as holidays, leaving 11 weekdays
   assert.ok(status.gates.every((g) => g.gates.some((x) => x.code === 'usage-data' && /^11 sunny weekdays of usage recorded/.test(x.message))));
   assert.equal(status.forecast.status, 'fresh');
+  // the dashboard's weather card gets the forecast the plan used
+  assert.ok((service.forecast()?.pv.length ?? 0) > 0);
+  assert.ok((service.forecast()?.days.length ?? 0) > 0);
   assert.equal(status.plan?.status, 'relax-and-fix');
   assert.match(status.plan!.text, /^new plan \(relax-and-fix, \d+ ms\): expected net cost -?\d+ yen$/);
   // the devices are put in the state the plan gives this half-hour, and only those writes are made
