@@ -9,11 +9,9 @@
  *  - grid and solar carry Eve's History service, whose status is well formed once samples exist;
  *  - the store directory holds half-hour energy records (the half-hour so far is written on shutdown).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HomebridgeBinary } from '../../src/cli/demo-rig.js';
 import type { EvState } from '../../src/sim/ev.js';
@@ -21,10 +19,9 @@ import type { MeterReading, SolarState } from '../../src/sim/home.js';
 import type { WaterHeaterState } from '../../src/sim/water-heater.js';
 import type { BatteryState } from '../../src/sim/battery.js';
 import { accessoryName, characteristicId, HAP, serialOf, type HapAccessory } from '../helpers/hap-view.js';
-import { createLoopbackNamespace, NETNS_SKIP_REASON, type LoopbackNamespace } from '../helpers/netns.js';
+import { NETNS_SKIP_REASON } from '../helpers/netns.js';
 import { PTY_SKIP_REASON } from '../helpers/pty.js';
-import { RigClient } from '../helpers/homebridge-rig-client.js';
-import { buildPluginCopy } from '../helpers/plugin-build.js';
+import { homebridgeInNamespace } from '../helpers/homebridge-e2e.js';
 
 /** Sunday 29 Nov 2026, 11:00 JST: the sun is up and the car is at home. */
 const START = Date.UTC(2026, 10, 29, 2, 0);
@@ -63,20 +60,28 @@ export interface ScenarioOptions {
 
 export function homebridgeScenario(options: ScenarioOptions): void {
   const skip = NETNS_SKIP_REASON ?? PTY_SKIP_REASON ?? options.skip;
-  let ns: LoopbackNamespace | undefined;
-  let rig: RigClient;
-  let storage: string;
-  let plugin: { dir: string; remove(): void } | undefined;
+  const hb = homebridgeInNamespace(
+    options.name,
+    {
+      hapPort: HAP_PORT,
+      pin: PIN,
+      startAt: START,
+      mqttPort: MQTT_PORT,
+      ...(options.matter ? { matterPort: MATTER_PORT } : {}),
+      ...(options.homebridge ? { homebridge: options.homebridge } : {}),
+    },
+    skip,
+  );
   let accessories: HapAccessory[] = [];
 
-  const read = async (ids: string[]): Promise<ReadAnswer['characteristics']> => (await rig.call<ReadAnswer>('read', { ids })).characteristics;
+  const read = async (ids: string[]): Promise<ReadAnswer['characteristics']> => (await hb.rig.call<ReadAnswer>('read', { ids })).characteristics;
   const value = async (service: string, type: string): Promise<unknown> => {
     const [c] = await read([characteristicId(accessories, service, type)]);
     if (c?.status !== undefined && c.status !== 0) throw new Error(`${service} ${type} answered status ${c.status}`);
     return c?.value;
   };
-  const write = (service: string, type: string, v: unknown) => rig.call('write', { values: { [characteristicId(accessories, service, type)]: v } });
-  const state = () => rig.call<HomeState>('state');
+  const write = (service: string, type: string, v: unknown) => hb.rig.call('write', { values: { [characteristicId(accessories, service, type)]: v } });
+  const state = () => hb.rig.call<HomeState>('state');
 
   /** Retries `check` (which returns a mismatch, or undefined when all is well) until it passes. */
   const eventually = async (what: string, check: () => Promise<string | undefined>, timeoutMs = 30_000): Promise<void> => {
@@ -89,7 +94,7 @@ export function homebridgeScenario(options: ScenarioOptions): void {
         last = err instanceof Error ? err.message : String(err);
       }
       if (last === undefined) return;
-      if (Date.now() > deadline) assert.fail(`${what}: ${last}\n--- rig output (tail) ---\n${rig.output().slice(-4000)}`);
+      if (Date.now() > deadline) assert.fail(`${what}: ${last}\n--- rig output (tail) ---\n${hb.rig.output().slice(-4000)}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
   };
@@ -102,40 +107,12 @@ export function homebridgeScenario(options: ScenarioOptions): void {
       return ok ? undefined : `HomeKit shows ${String(got)}, the simulated home has ${String(want)}`;
     });
 
-  before(async () => {
-    if (skip) return;
-    plugin = buildPluginCopy(options.name);
-    storage = mkdtempSync(join(tmpdir(), 'hems-e2e-'));
-    ns = await createLoopbackNamespace();
-    rig = await RigClient.start(ns.ns, {
-      storage,
-      pluginDir: plugin.dir,
-      hapPort: HAP_PORT,
-      pin: PIN,
-      startAt: START,
-      mqttPort: MQTT_PORT,
-      ...(options.matter ? { matterPort: MATTER_PORT } : {}),
-      ...(options.homebridge ? { homebridge: options.homebridge } : {}),
-    });
-  });
-
-  after(async () => {
-    if (rig) await rig.call('shutdown', {}, 30_000).catch(() => undefined);
-    if (ns) {
-      // anything still running in the namespace would outlive it
-      const pids = spawnSync('ip', ['netns', 'pids', ns.ns], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-      for (const pid of pids) spawnSync('kill', ['-9', pid]);
-      await ns.cleanup();
-    }
-    if (storage) rmSync(storage, { recursive: true, force: true });
-    plugin?.remove();
-  });
 
   test('pairs without mDNS and shows one accessory per device', { skip, timeout: 90_000 }, async () => {
-    await rig.call('pair');
+    await hb.rig.call('pair');
     const expected = ['EV Charger', 'EcoCute', 'Grid', 'Home Battery', 'Solar'];
     await eventually('all accessories', async () => {
-      accessories = (await rig.call<{ accessories: HapAccessory[] }>('accessories')).accessories;
+      accessories = (await hb.rig.call<{ accessories: HapAccessory[] }>('accessories')).accessories;
       const names = accessories.filter((a) => a.aid !== 1).map(accessoryName).sort();
       return JSON.stringify(names) === JSON.stringify(expected) ? undefined : `accessories are ${JSON.stringify(names)}`;
     }, 60_000);
@@ -177,7 +154,7 @@ export function homebridgeScenario(options: ScenarioOptions): void {
       typeof got === 'number' && Math.abs(got - want) <= tolerance ? undefined : `${what}: Matter has ${String(got)}, the simulated home ${want}`;
     // mW and mWh; the meter counts energy in 0.1 kWh and totals go to Matter once a minute
     await eventually('Matter state', async () => {
-      const [probe, s] = [await rig.call<Probe | undefined>('matter'), await state()];
+      const [probe, s] = [await hb.rig.call<Probe | undefined>('matter'), await state()];
       if (!probe?.Grid || !probe.Solar) return `the probe has not seen both accessories yet: ${JSON.stringify(probe)}`;
       return (
         near('grid power', probe.Grid.power?.activePower, Math.round(s.meter.powerW) * 1000, 1000) ??
@@ -191,7 +168,7 @@ export function homebridgeScenario(options: ScenarioOptions): void {
 
   test('an MQTT client on the embedded broker sees retained state and Home Assistant discovery', { skip, timeout: 120_000 }, async () => {
     await eventually('retained MQTT topics', async () => {
-      const seen = await rig.call<Record<string, string>>('mqtt', { filters: ['echonet-hems/#', 'homeassistant/#'] });
+      const seen = await hb.rig.call<Record<string, string>>('mqtt', { filters: ['echonet-hems/#', 'homeassistant/#'] });
       if (seen['echonet-hems/status'] !== 'online') return `status is ${String(seen['echonet-hems/status'])}`;
       const states = Object.entries(seen).filter(([t]) => /^echonet-hems\/[^/]+\/state$/.test(t)).map(([, p]) => JSON.parse(p) as { kind: string; online: boolean });
       const kinds = states.map((st) => st.kind).sort();
@@ -205,7 +182,7 @@ export function homebridgeScenario(options: ScenarioOptions): void {
     }, 90_000);
     // the household's load moves between meter polls: the retained power catches up with the next one
     await eventually('retained meter power', async () => {
-      const meter = await rig.call<Record<string, string>>('mqtt', { filters: ['echonet-hems/b-route-meter/+'], ms: 500 });
+      const meter = await hb.rig.call<Record<string, string>>('mqtt', { filters: ['echonet-hems/b-route-meter/+'], ms: 500 });
       const [home, watts] = [await state(), Number(meter['echonet-hems/b-route-meter/power'])];
       return Math.abs(watts - home.meter.powerW) <= 100 ? undefined : `MQTT has ${watts} W, the simulated meter ${home.meter.powerW} W`;
     }, 60_000);
@@ -250,39 +227,39 @@ export function homebridgeScenario(options: ScenarioOptions): void {
 
   test('a device that stops answering shows No Response, and recovers', { skip, timeout: 120_000 }, async () => {
     const id = characteristicId(accessories, 'Solar Generation', C.eveConsumption);
-    await rig.call('faults', { faults: { silent: true } });
+    await hb.rig.call('faults', { faults: { silent: true } });
     await eventually('No Response while silent', async () => {
       const [c] = await read([id]);
       return c?.status === COMMUNICATION_FAILURE ? undefined : `status ${String(c?.status)}, value ${String(c?.value)}`;
     }, 60_000);
-    await rig.call('faults', { faults: {} });
+    await hb.rig.call('faults', { faults: {} });
     await matches('Solar Generation', C.eveConsumption, (s) => Math.round(s.solar.powerW), 0.5);
   });
 
   test('after a restart the cached accessories come back with the same identities', { skip, timeout: 120_000 }, async () => {
     const before = accessories.map((a) => ({ aid: a.aid, name: accessoryName(a), serial: serialOf(a) })).sort((a, b) => a.aid - b.aid);
-    const cachedBefore = cachedIdentities(storage);
+    const cachedBefore = cachedIdentities(hb.storage);
     assert.equal(cachedBefore.length, 5, 'five accessories were cached');
 
-    await rig.call('restart');
+    await hb.rig.call('restart');
     await eventually('accessories after the restart', async () => {
-      const now = (await rig.call<{ accessories: HapAccessory[] }>('accessories')).accessories;
+      const now = (await hb.rig.call<{ accessories: HapAccessory[] }>('accessories')).accessories;
       const after = now.map((a) => ({ aid: a.aid, name: accessoryName(a), serial: serialOf(a) })).sort((a, b) => a.aid - b.aid);
       return JSON.stringify(after) === JSON.stringify(before) ? undefined : `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`;
     }, 60_000);
     await matches('Solar Generation', C.eveConsumption, (s) => Math.round(s.solar.powerW), 0.5);
-    const log = await rig.call<string>('log');
+    const log = await hb.rig.call<string>('log');
     assert.doesNotMatch(log, /added "/, 'no accessory was created anew: all came from the cache');
-    assert.deepEqual(cachedIdentities(storage), cachedBefore);
+    assert.deepEqual(cachedIdentities(hb.storage), cachedBefore);
   });
   test('the store directory holds half-hour energy records', { skip, timeout: 60_000 }, async () => {
     // the restart above stopped the first Homebridge, which wrote its half-hour so far
-    const slots = energySlots(join(storage, 'echonet-hems'));
+    const slots = energySlots(join(hb.storage, 'echonet-hems'));
     assert.ok(slots.length >= 1, 'at least one half-hour is recorded');
     for (const slot of slots) assert.equal(Number(slot.start) % 1_800_000, 0, 'slots start on the half-hour');
     const kwh = slots.at(-1)!.kwh;
     for (const source of ['bought', 'sold', 'generated']) assert.equal(typeof kwh[source], 'number', `${source} is recorded: ${JSON.stringify(kwh)}`);
-    assert.ok(readdirSync(join(storage, 'echonet-hems', 'eve')).length >= 2, 'the Eve histories are saved beside the store');
+    assert.ok(readdirSync(join(hb.storage, 'echonet-hems', 'eve')).length >= 2, 'the Eve histories are saved beside the store');
   });
 }
 

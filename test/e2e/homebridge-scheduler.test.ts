@@ -14,11 +14,9 @@
  *  - a warning issued by the simulated JMA, fetched again when the switch goes back on, trips the sensor
  *    and the warning linkage writes to the emulated battery (charge for a possible outage).
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatteryState } from '../../src/sim/battery.js';
 import type { EvState } from '../../src/sim/ev.js';
@@ -26,10 +24,9 @@ import type { WaterHeaterState } from '../../src/sim/water-heater.js';
 import type { SchedulerStatus } from '../../src/scheduler/service.js';
 import { statusFilePath } from '../../src/ui-status/file.js';
 import { characteristicId, HAP, type HapAccessory } from '../helpers/hap-view.js';
-import { createLoopbackNamespace, NETNS_SKIP_REASON, type LoopbackNamespace } from '../helpers/netns.js';
+import { NETNS_SKIP_REASON } from '../helpers/netns.js';
 import { PTY_SKIP_REASON } from '../helpers/pty.js';
-import { RigClient } from '../helpers/homebridge-rig-client.js';
-import { buildPluginCopy } from '../helpers/plugin-build.js';
+import { homebridgeInNamespace } from '../helpers/homebridge-e2e.js';
 
 /** Sunday 29 Nov 2026, 11:00 JST: simulated midday sun, surplus ahead. */
 const START = Date.UTC(2026, 10, 29, 2, 0);
@@ -42,10 +39,6 @@ const SENSOR = 'Weather Warning';
 const C = HAP.characteristic;
 
 const skip = NETNS_SKIP_REASON ?? PTY_SKIP_REASON;
-let ns: LoopbackNamespace | undefined;
-let rig: RigClient;
-let storage: string;
-let plugin: { dir: string; remove(): void } | undefined;
 let accessories: HapAccessory[] = [];
 
 /** Retries `check` (a mismatch, or undefined when all is well) until it passes or time runs out. */
@@ -59,29 +52,29 @@ async function eventually(what: string, check: () => Promise<string | undefined>
       last = err instanceof Error ? err.message : String(err);
     }
     if (last === undefined) return;
-    if (Date.now() > deadline) assert.fail(`${what}: ${last}\n--- rig output (tail) ---\n${rig.output().slice(-4000)}`);
+    if (Date.now() > deadline) assert.fail(`${what}: ${last}\n--- rig output (tail) ---\n${hb.rig.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
 
 const value = async (service: string, type: string): Promise<unknown> => {
-  const { characteristics } = await rig.call<{ characteristics: { value?: unknown; status?: number }[] }>('read', { ids: [characteristicId(accessories, service, type)] });
+  const { characteristics } = await hb.rig.call<{ characteristics: { value?: unknown; status?: number }[] }>('read', { ids: [characteristicId(accessories, service, type)] });
   return characteristics[0]?.value;
 };
-const write = (service: string, type: string, v: unknown) => rig.call('write', { values: { [characteristicId(accessories, service, type)]: v } });
+const write = (service: string, type: string, v: unknown) => hb.rig.call('write', { values: { [characteristicId(accessories, service, type)]: v } });
 /** The retained status a fresh MQTT client gets. */
 const mqttStatus = async (): Promise<SchedulerStatus | undefined> => {
-  const seen = await rig.call<Record<string, string>>('mqtt', { filters: [STATUS_TOPIC], ms: 500 });
+  const seen = await hb.rig.call<Record<string, string>>('mqtt', { filters: [STATUS_TOPIC], ms: 500 });
   return seen[STATUS_TOPIC] === undefined ? undefined : (JSON.parse(seen[STATUS_TOPIC]) as SchedulerStatus);
 };
 const fileStatus = (): { enabled: boolean; gates: SchedulerStatus['gates'] } | null =>
-  (JSON.parse(readFileSync(statusFilePath(storage), 'utf8')) as { scheduler: { enabled: boolean; gates: SchedulerStatus['gates'] } | null }).scheduler;
+  (JSON.parse(readFileSync(statusFilePath(hb.storage), 'utf8')) as { scheduler: { enabled: boolean; gates: SchedulerStatus['gates'] } | null }).scheduler;
 /**
  * The emulated devices' states only AI solar charge sets here: nothing else writes to them in this test,
  * and they start in their own modes (the car plugged in with the charger in standby).
  */
 const schedulerSet = async (): Promise<string[]> => {
-  const h = await rig.call<{ tank: WaterHeaterState; ev: EvState; battery: BatteryState }>('state');
+  const h = await hb.rig.call<{ tank: WaterHeaterState; ev: EvState; battery: BatteryState }>('state');
   return [
     ...(h.tank.mode === 'manual_heating' ? ['EcoCute manual heating'] : []),
     ...(h.battery.mode === 'charge' ? ['battery charging'] : []),
@@ -90,30 +83,12 @@ const schedulerSet = async (): Promise<string[]> => {
 };
 const asNumber = (v: unknown): number => (v === true ? 1 : v === false ? 0 : Number(v));
 
-before(async () => {
-  if (skip) return;
-  plugin = buildPluginCopy('hb1-scheduler');
-  storage = mkdtempSync(join(tmpdir(), 'hems-e2e-scheduler-'));
-  ns = await createLoopbackNamespace();
-  rig = await RigClient.start(ns.ns, { storage, pluginDir: plugin.dir, hapPort: HAP_PORT, pin: PIN, startAt: START, mqttPort: MQTT_PORT, scheduler: true, usageHistoryDays: 21, evMode: 'standby' });
-});
-
-after(async () => {
-  if (rig) await rig.call('shutdown', {}, 30_000).catch(() => undefined);
-  if (ns) {
-    // anything still running in the namespace would outlive it
-    const pids = spawnSync('ip', ['netns', 'pids', ns.ns], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-    for (const pid of pids) spawnSync('kill', ['-9', pid]);
-    await ns.cleanup();
-  }
-  if (storage) rmSync(storage, { recursive: true, force: true });
-  plugin?.remove();
-});
+const hb = homebridgeInNamespace('hb1-scheduler', { hapPort: HAP_PORT, pin: PIN, startAt: START, mqttPort: MQTT_PORT, scheduler: true, usageHistoryDays: 21, evMode: 'standby' }, skip);
 
 test('the AI Solar Charge switch and the Weather Warning sensor are in HomeKit: on, no warning', { skip, timeout: 120_000 }, async () => {
-  await rig.call('pair');
+  await hb.rig.call('pair');
   await eventually('the scheduler accessory', async () => {
-    accessories = (await rig.call<{ accessories: HapAccessory[] }>('accessories')).accessories;
+    accessories = (await hb.rig.call<{ accessories: HapAccessory[] }>('accessories')).accessories;
     characteristicId(accessories, SWITCH, C.on);
     characteristicId(accessories, SENSOR, C.occupancy);
     return undefined;
@@ -167,13 +142,13 @@ test('switching AI Solar Charge off in HomeKit turns the scheduler off (MQTT sta
   await eventually('devices handed back', async () => {
     const still = await schedulerSet();
     if (still.length === 0) return undefined;
-    const said = (await rig.call<string>('log')).split('\n').filter((l) => l.includes('AI solar charge'));
+    const said = (await hb.rig.call<string>('log')).split('\n').filter((l) => l.includes('AI solar charge'));
     return `still set: ${still.join(', ')}; the scheduler said:\n${said.slice(-15).join('\n')}`;
   });
 });
 
 test('a warning from the simulated JMA, fetched when the switch goes back on, trips the sensor and charges the battery', { skip, timeout: 120_000 }, async () => {
-  await rig.call('warning', { code: '03' });
+  await hb.rig.call('warning', { code: '03' });
   // turning the switch on plans at once, and a planning round fetches the forecasts again
   await write(SWITCH, C.on, true);
   await eventually('warning sensor detected', async () => {
@@ -185,7 +160,7 @@ test('a warning from the simulated JMA, fetched when the switch goes back on, tr
   assert.deepEqual(s.warning.names, ['Heavy rain warning']);
   assert.equal(s.plan?.status, 'suspended', 'solar scheduling is suspended during a warning');
   await eventually('the emulated battery charges for a possible outage', async () => {
-    const battery = (await rig.call<{ battery: BatteryState }>('state')).battery;
+    const battery = (await hb.rig.call<{ battery: BatteryState }>('state')).battery;
     return battery.mode === 'charge' ? undefined : `the battery is in ${battery.mode}`;
   });
 });

@@ -12,19 +12,16 @@
  *  - after a restart the cached switches get their handlers back and still act on the devices.
  * Skipped with a message when Homebridge 2.4 is not installed in test-artifacts/ or not running as root.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvState } from '../../src/sim/ev.js';
 import type { MeterReading, SolarState } from '../../src/sim/home.js';
 import type { WaterHeaterState } from '../../src/sim/water-heater.js';
 import { homebridge2 } from '../helpers/homebridge2.js';
-import { RigClient } from '../helpers/homebridge-rig-client.js';
-import { createLoopbackNamespace, NETNS_SKIP_REASON, type LoopbackNamespace } from '../helpers/netns.js';
-import { buildPluginCopy } from '../helpers/plugin-build.js';
+import { NETNS_SKIP_REASON } from '../helpers/netns.js';
+import { homebridgeInNamespace } from '../helpers/homebridge-e2e.js';
 import { PTY_SKIP_REASON } from '../helpers/pty.js';
 
 /** Sunday 29 Nov 2026, 11:00 JST: the car is at home and daytime 沸き増し is allowed. */
@@ -51,13 +48,10 @@ const CHARGING = 'EV Charging';
 const PLUGGED = 'EV Plugged In';
 
 describe('Matter switches and sensors on Homebridge 2.4', () => {
-  let ns: LoopbackNamespace | undefined;
-  let rig: RigClient;
-  let storage: string;
-  let plugin: { remove(): void } | undefined;
+  const hb = homebridgeInNamespace('hb2-matter', { hapPort: 51826, pin: '031-45-154', startAt: START, matterPort: 5540, homebridge: binary! }, skip);
 
-  const state = () => rig.call<HomeState>('state');
-  const probe = async (): Promise<Probe> => (await rig.call<Probe | undefined>('matter')) ?? {};
+  const state = () => hb.rig.call<HomeState>('state');
+  const probe = async (): Promise<Probe> => (await hb.rig.call<Probe | undefined>('matter')) ?? {};
 
   /** Retries `check` (a mismatch, or undefined when all is well) until it passes. */
   const eventually = async (what: string, check: () => Promise<string | undefined>, timeoutMs = 60_000): Promise<void> => {
@@ -70,14 +64,14 @@ describe('Matter switches and sensors on Homebridge 2.4', () => {
         last = err instanceof Error ? err.message : String(err);
       }
       if (last === undefined) return;
-      if (Date.now() > deadline) assert.fail(`${what}: ${last}\n--- rig output (tail) ---\n${rig.output().slice(-4000)}`);
+      if (Date.now() > deadline) assert.fail(`${what}: ${last}\n--- rig output (tail) ---\n${hb.rig.output().slice(-4000)}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
   };
 
   /** Matter on/off of one accessory, handed to the probe (it sends it on its next 2 s tick). */
   const command = (commands: { name: string; on: boolean }[]): void => {
-    const file = join(storage, 'matter-probe-commands.json');
+    const file = join(hb.storage, 'matter-probe-commands.json');
     writeFileSync(`${file}.tmp`, JSON.stringify(commands.map(({ name, on }) => ({ name, cluster: 'onOff', attributes: { onOff: on } }))));
     renameSync(`${file}.tmp`, file); // the probe never reads half a file
   };
@@ -96,37 +90,9 @@ describe('Matter switches and sensors on Homebridge 2.4', () => {
       return undefined;
     });
     // the device changing is not enough: the command itself must have succeeded, as a controller sees it
-    assert.doesNotMatch(await rig.call<string>('log'), /Failed to trigger command/);
+    assert.doesNotMatch(await hb.rig.call<string>('log'), /Failed to trigger command/);
   };
 
-  before(async () => {
-    if (skip) return;
-    const build = buildPluginCopy('hb2-matter');
-    plugin = build;
-    storage = mkdtempSync(join(tmpdir(), 'hems-e2e-matter-'));
-    ns = await createLoopbackNamespace();
-    rig = await RigClient.start(ns.ns, {
-      storage,
-      pluginDir: build.dir,
-      hapPort: 51826,
-      pin: '031-45-154',
-      startAt: START,
-      matterPort: 5540,
-      homebridge: binary!,
-    });
-  });
-
-  after(async () => {
-    if (rig) await rig.call('shutdown', {}, 30_000).catch(() => undefined);
-    if (ns) {
-      // anything still running in the namespace would outlive it
-      const pids = spawnSync('ip', ['netns', 'pids', ns.ns], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-      for (const pid of pids) spawnSync('kill', ['-9', pid]);
-      await ns.cleanup();
-    }
-    if (storage) rmSync(storage, { recursive: true, force: true });
-    plugin?.remove();
-  });
 
   test('the EcoCute and EV charger accessories match the emulator; the battery has none', { skip, timeout: 150_000 }, async () => {
     await eventually('Matter accessories and values', async () => {
@@ -152,14 +118,14 @@ describe('Matter switches and sensors on Homebridge 2.4', () => {
   });
 
   test('a silent device is unreachable in Matter with a null temperature, and recovers', { skip, timeout: 150_000 }, async () => {
-    await rig.call('faults', { faults: { silent: true } });
+    await hb.rig.call('faults', { faults: { silent: true } });
     await eventually('unreachable while silent', async () => {
       const tank = (await probe())[TANK];
       return tank?.bridgedDeviceBasicInformation?.reachable === false && tank.temperatureMeasurement?.measuredValue === null
         ? undefined
         : `the tank sensor shows ${JSON.stringify(tank)}`;
     }, 90_000);
-    await rig.call('faults', { faults: {} });
+    await hb.rig.call('faults', { faults: {} });
     await eventually('reachable again', async () => {
       const tank = (await probe())[TANK];
       return tank?.bridgedDeviceBasicInformation?.reachable === true && typeof tank.temperatureMeasurement?.measuredValue === 'number'
@@ -169,9 +135,9 @@ describe('Matter switches and sensors on Homebridge 2.4', () => {
   });
 
   test('after a restart the cached switches get their handlers back', { skip, timeout: 180_000 }, async () => {
-    await rig.call('restart');
+    await hb.rig.call('restart');
     await eventually('handlers attached to the restored accessories', async () => {
-      const log = await rig.call<string>('log');
+      const log = await hb.rig.call<string>('log');
       const attached = [MANUAL, CHARGING].filter((name) => log.includes(`Attached plugin registration to restored accessory ${name}`));
       return attached.length === 2 ? undefined : `attached so far: ${JSON.stringify(attached)}`;
     });
