@@ -19,7 +19,7 @@ import { PERFORMANCE_RATIO } from '../sim/sun.js';
 import { PLATFORM_NAME } from '../settings.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import { createPtyPair, socatAvailable, type PtyPair } from './pty-pair.js';
+import { createPtyPair, socatAvailable, type PtyPair } from '../sim/pty-pair.js';
 
 export const REPO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EMULATOR_ADDRESS = '127.0.0.2';
