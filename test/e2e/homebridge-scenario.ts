@@ -83,22 +83,7 @@ export function homebridgeScenario(options: ScenarioOptions): void {
   const write = (service: string, type: string, v: unknown) => hb.rig.call('write', { values: { [characteristicId(accessories, service, type)]: v } });
   const state = () => hb.rig.call<HomeState>('state');
 
-  /** Retries `check` (which returns a mismatch, or undefined when all is well) until it passes. */
-  const eventually = async (what: string, check: () => Promise<string | undefined>, timeoutMs = 30_000): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    let last: string | undefined;
-    for (;;) {
-      try {
-        last = await check();
-      } catch (err) {
-        last = err instanceof Error ? err.message : String(err);
-      }
-      if (last === undefined) return;
-      if (Date.now() > deadline) assert.fail(`${what}: ${last}\n--- rig output (tail) ---\n${hb.rig.output().slice(-4000)}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  };
-  /** The HAP value and the simulated home agree (within `tolerance`), possibly after the next poll. */
+  const eventually = (what: string, check: () => Promise<string | undefined>, timeoutMs = 30_000) => hb.eventually(what, check, timeoutMs);
   const matches = (service: string, type: string, expected: (s: HomeState) => number | boolean, tolerance = 0) =>
     eventually(`${service} ${type}`, async () => {
       const got = await value(service, type);

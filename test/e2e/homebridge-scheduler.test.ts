@@ -41,21 +41,7 @@ const C = HAP.characteristic;
 const skip = NETNS_SKIP_REASON ?? PTY_SKIP_REASON;
 let accessories: HapAccessory[] = [];
 
-/** Retries `check` (a mismatch, or undefined when all is well) until it passes or time runs out. */
-async function eventually(what: string, check: () => Promise<string | undefined>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let last: string | undefined;
-    try {
-      last = await check();
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    if (last === undefined) return;
-    if (Date.now() > deadline) assert.fail(`${what}: ${last}\n--- rig output (tail) ---\n${hb.rig.output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
+const eventually = (what: string, check: () => Promise<string | undefined>, timeoutMs?: number) => hb.eventually(what, check, timeoutMs);
 
 const value = async (service: string, type: string): Promise<unknown> => {
   const { characteristics } = await hb.rig.call<{ characteristics: { value?: unknown; status?: number }[] }>('read', { ids: [characteristicId(accessories, service, type)] });

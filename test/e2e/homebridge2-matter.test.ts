@@ -53,21 +53,7 @@ describe('Matter switches and sensors on Homebridge 2.4', () => {
   const state = () => hb.rig.call<HomeState>('state');
   const probe = async (): Promise<Probe> => (await hb.rig.call<Probe | undefined>('matter')) ?? {};
 
-  /** Retries `check` (a mismatch, or undefined when all is well) until it passes. */
-  const eventually = async (what: string, check: () => Promise<string | undefined>, timeoutMs = 60_000): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      let last: string | undefined;
-      try {
-        last = await check();
-      } catch (err) {
-        last = err instanceof Error ? err.message : String(err);
-      }
-      if (last === undefined) return;
-      if (Date.now() > deadline) assert.fail(`${what}: ${last}\n--- rig output (tail) ---\n${hb.rig.output().slice(-4000)}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  };
+  const eventually = (what: string, check: () => Promise<string | undefined>, timeoutMs?: number) => hb.eventually(what, check, timeoutMs);
 
   /** Matter on/off of one accessory, handed to the probe (it sends it on its next 2 s tick). */
   const command = (commands: { name: string; on: boolean }[]): void => {

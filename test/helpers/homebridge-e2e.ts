@@ -3,6 +3,7 @@
  * network namespace with only lo, the rig started in it before the tests and everything torn down after
  * them (also when a test fails). Call it where before/after hooks belong (top level or in a describe).
  */
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,10 +19,30 @@ export interface HomebridgeRun {
   rig: RigClient;
   /** Homebridge's storage directory (-U). */
   storage: string;
+  /**
+   * Retries `check` (a mismatch, or undefined when all is well) once a second until it passes; on time-out
+   * fails with the last mismatch and the tail of the rig's output.
+   */
+  eventually(what: string, check: () => Promise<string | undefined>, timeoutMs?: number): Promise<void>;
 }
 
 export function homebridgeInNamespace(name: string, config: Omit<RigConfig, 'storage' | 'pluginDir'>, skip: string | undefined): HomebridgeRun {
-  const run = {} as HomebridgeRun;
+  const run = {
+    async eventually(what: string, check: () => Promise<string | undefined>, timeoutMs = 60_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        let last: string | undefined;
+        try {
+          last = await check();
+        } catch (err) {
+          last = err instanceof Error ? err.message : String(err);
+        }
+        if (last === undefined) return;
+        if (Date.now() > deadline) assert.fail(`${what}: ${last}\n--- rig output (tail) ---\n${run.rig.output().slice(-4000)}`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    },
+  } as HomebridgeRun;
   let ns: LoopbackNamespace | undefined;
   let plugin: { dir: string; remove(): void } | undefined;
   before(async () => {
