@@ -22,6 +22,7 @@ import type { MeterCounters } from './store/meter-counters.js';
 import { EnergyRecorder } from './store/recorder.js';
 import type { SchedulerService } from './scheduler/index.js';
 import { makeTariff } from './scheduler/tariff.js';
+import { EMBEDDED_BROKER_HOST } from './settings.js';
 import type { SchedulerRuntime } from './scheduler/wiring.js';
 import { startStatusPublisher, statusFilePath } from './ui-status/index.js';
 type StatusPublisher = ReturnType<typeof startStatusPublisher>;
@@ -46,6 +47,16 @@ export interface RuntimeOptions {
 /** The plugin's version from its package.json (dist/ and src/ both sit one level below it). */
 function pluginVersion(): string {
   return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
+
+/**
+ * The built-in broker opened to the LAN without a login takes commands from any machine there (manual
+ * heating, EV charging, battery mode, AI solar charge) and shows the home's consumption to all of them.
+ * The homeowner may want that on a trusted LAN, so it is a warning at every start, not an error.
+ */
+export function openBrokerWarning(mqtt: MqttConfig): string | undefined {
+  if (mqtt.broker.kind !== 'embedded' || mqtt.broker.host === EMBEDDED_BROKER_HOST || mqtt.username !== undefined) return undefined;
+  return 'the built-in broker is open to the LAN without a login: any machine there can read the readings and switch the EcoCute, battery and EV charger. Set a user name and password in the MQTT settings.';
 }
 
 export class Runtime {
@@ -128,6 +139,8 @@ export class Runtime {
     if (!mqtt) return;
     const log = prefixLogger(this.options.log, 'MQTT');
     const dir = storeDirectory(this.options.storagePath);
+    const exposed = openBrokerWarning(mqtt);
+    if (exposed) log.warn(exposed);
     try {
       await mkdir(dir, { recursive: true });
       const url = await this.brokerUrl(mqtt);
