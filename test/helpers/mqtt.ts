@@ -1,12 +1,18 @@
-/** MQTT test rig: a scripted home, a recording subscriber, free loopback ports and a mosquitto child. */
+/**
+ * MQTT test rig: a scripted home, a recording subscriber, free loopback ports, a mosquitto child (plain or
+ * from a config file), a throwaway CA for TLS and a logger that keeps its lines.
+ */
 import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { HomeDevice } from '../../src/home/index.js';
 import type { TelemetrySource } from '../../src/mqtt/mirror.js';
 import type { CommandTarget } from '../../src/mqtt/commands.js';
 import type { BatteryMode } from '../../src/home/index.js';
+import type { Logger } from '../../src/util/log.js';
 
 /** A home whose devices the test sets directly. */
 export class ScriptedHome extends EventEmitter implements TelemetrySource {
@@ -165,23 +171,81 @@ export function mosquittoAvailable(): boolean {
   return spawnSync('mosquitto', ['-h'], { stdio: 'ignore' }).error === undefined;
 }
 
-/** Starts mosquitto on a loopback port and waits until it accepts connections. */
-export async function startMosquitto(port: number, args: string[] = ['-p', String(port)]): Promise<ChildProcess> {
+/** Starts mosquitto on a loopback port and waits until it accepts plain connections. */
+export function startMosquitto(port: number, args: string[] = ['-p', String(port)]): Promise<ChildProcess> {
+  return launchMosquitto(args, { url: `mqtt://127.0.0.1:${port}` }, `on port ${port}`);
+}
+
+/** Where and how to make a test connection to a starting broker (TLS files, a user name and password). */
+interface BrokerProbe {
+  readonly url: string;
+  readonly options?: mqtt.IClientOptions;
+}
+
+/**
+ * Starts mosquitto with a config file and waits until `probe` connects. When mosquitto exits first, the
+ * error carries its own last lines (such as "Error: Websockets support not available.").
+ */
+export function startConfiguredMosquitto(configFile: string, probe: BrokerProbe): Promise<ChildProcess> {
+  return launchMosquitto(['-c', configFile], probe, `with ${configFile}`);
+}
+
+async function launchMosquitto(args: string[], probe: BrokerProbe, what: string): Promise<ChildProcess> {
   const child = spawn('mosquitto', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // read, so a chatty broker never blocks on a full pipe; the tail explains an early exit
+  let output = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => void (output = (output + chunk).slice(-4_000)));
   const end = Date.now() + 5_000;
   for (;;) {
     try {
-      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 500 });
+      const c = await mqtt.connectAsync(probe.url, { reconnectPeriod: 0, connectTimeout: 500, ...probe.options });
       await c.endAsync();
       return child;
     } catch {
       if (Date.now() > end || child.exitCode !== null) {
         child.kill('SIGKILL');
-        throw new Error(`mosquitto did not start on port ${port}`);
+        throw new Error(`mosquitto did not start ${what}${output.trim() === '' ? '' : `: ${output.trim()}`}`);
       }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+export function opensslAvailable(): boolean {
+  return spawnSync('openssl', ['version'], { stdio: 'ignore' }).error === undefined;
+}
+
+/** PEM files made by certificates(). */
+interface TestCertificates {
+  readonly ca: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  readonly clientCert: string;
+  readonly clientKey: string;
+}
+
+/** A throwaway CA in `dir`, a server certificate for 127.0.0.1 and a client certificate, all P-256 (fast to make). */
+export function certificates(dir: string): TestCertificates {
+  const openssl = (args: string[]): void => {
+    const r = spawnSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr.toString()}`);
+  };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=hems-test-ca']);
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  for (const who of ['server', 'client']) {
+    openssl(['req', ...ec, '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who === 'server' ? '127.0.0.1' : 'hems'}`]);
+    openssl(['x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.crt`, '-days', '2', ...(who === 'server' ? ['-extfile', 'san.ext'] : [])]);
+  }
+  const file = (name: string) => join(dir, name);
+  return { ca: file('ca.crt'), serverCert: file('server.crt'), serverKey: file('server.key'), clientCert: file('client.crt'), clientKey: file('client.key') };
+}
+
+/** A logger that keeps every line, debug included, for "the password is in no log line" checks. */
+export function capturingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (m: string) => void lines.push(m);
+  return { lines, debug: push, info: push, warn: push, error: push };
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {
