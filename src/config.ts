@@ -113,13 +113,19 @@ export function parseConfig(raw: Raw): ConfigResult {
   }
 
   let echonet: HemsConfig['echonet'];
-  if (echonetRaw && echonetRaw.enabled !== false) {
+  if (echonetRaw && flag(echonetRaw.enabled, true, 'ECHONET Lite "enabled" setting', errors)) {
     const iface = nonEmpty(echonetRaw.interface) ? String(echonetRaw.interface).trim() : undefined;
-    if (iface !== undefined && !isIPv4(iface)) errors.push(`the ECHONET interface "${iface}" is not an IPv4 address such as 192.168.1.10`);
+    if (iface !== undefined && !isIPv4(iface)) errors.push(`the ECHONET interface ${quoted(iface)} is not an IPv4 address such as 192.168.1.10`);
+    // {} or true would otherwise mean "all interfaces", and searches would leave by whatever NIC the OS picks
+    if (iface === undefined && !absent(echonetRaw.interface)) errors.push('the ECHONET interface must be an IPv4 address such as 192.168.1.10, or left empty');
     const hostsRaw = echonetRaw.hosts ?? [];
     const hosts = Array.isArray(hostsRaw) ? hostsRaw.filter(nonEmpty).map((h) => String(h).trim()) : [];
     if (!Array.isArray(hostsRaw)) errors.push('the device addresses must be a list of IPv4 addresses');
-    for (const h of hosts) if (!isIPv4(h)) errors.push(`the device address "${h}" is not an IPv4 address such as 192.168.1.20`);
+    // a list entry that is not text (a nested list, true, {}) would otherwise vanish without a word
+    else if (hostsRaw.some((h) => h !== null && h !== '' && typeof h !== 'string' && typeof h !== 'number')) {
+      errors.push('each device address must be an IPv4 address written as text, such as "192.168.1.20"');
+    }
+    for (const h of hosts) if (!isIPv4(h)) errors.push(`the device address ${quoted(h)} is not an IPv4 address such as 192.168.1.20`);
     echonet = {
       ...(iface === undefined ? {} : { interface: iface }),
       hosts,
@@ -140,10 +146,13 @@ export function parseConfig(raw: Raw): ConfigResult {
         continue;
       }
       const entry = d as Raw;
+      if (entry.name !== undefined && entry.name !== null && typeof entry.name !== 'string') {
+        warnings.push(`device entry ${i + 1}: the name must be text; the device keeps its own name`);
+      }
       devices.push({
         id: String(entry.id).trim(),
-        ...(nonEmpty(entry.name) ? { name: String(entry.name).trim() } : {}),
-        hide: entry.hide === true,
+        ...(typeof entry.name === 'string' && entry.name.trim() !== '' ? { name: entry.name.trim() } : {}),
+        hide: flag(entry.hide, false, `"hide" setting of device entry ${i + 1}`, errors),
       });
     }
   }
@@ -157,7 +166,7 @@ export function parseConfig(raw: Raw): ConfigResult {
     purchaseMode,
     ...(meter ? { meter } : {}),
     ...(echonet ? { echonet } : {}),
-    solarLightSensor: raw.solarLightSensor === true,
+    solarLightSensor: flag(raw.solarLightSensor, false, 'solar light sensor setting', errors),
     surplusThresholdW: whole(raw.surplusThresholdW, DEFAULT_SURPLUS_THRESHOLD_W, 0, 10_000, 'selling-surplus threshold (W)', errors),
     devices,
     ...mqttConfig(section(raw, 'mqtt', errors), errors),
@@ -175,9 +184,25 @@ export function parseConfig(raw: Raw): ConfigResult {
 export function secretsOf(raw: Raw): string[] {
   const meter = isRecord(raw.meter) ? raw.meter : {};
   const mqtt = isRecord(raw.mqtt) ? raw.mqtt : {};
-  const secrets = [meter.brouteId, meter.broutePassword, mqtt.password];
-  if (typeof mqtt.url === 'string' && URL.canParse(mqtt.url)) secrets.push(decodeURIComponent(new URL(mqtt.url).password));
-  return secrets.filter((s): s is string => typeof s === 'string' && s !== '');
+  const secrets: unknown[] = [meter.brouteId, meter.broutePassword, mqtt.password];
+  // trimmed too: the parser trims the credentials, and messages may hold the trimmed form
+  for (const s of [meter.brouteId, meter.broutePassword]) if (typeof s === 'string') secrets.push(s.trim());
+  // a number typed without quotes is still a password (and is refused, but must not be logged either)
+  if (typeof mqtt.password === 'number') secrets.push(String(mqtt.password));
+  if (typeof mqtt.url === 'string' && URL.canParse(mqtt.url.trim())) {
+    const password = new URL(mqtt.url.trim()).password;
+    secrets.push(password, percentDecoded(password));
+  }
+  return [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s !== ''))];
+}
+
+/** decodeURIComponent, but a malformed escape such as "%zz" leaves the text as it is instead of throwing. */
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The override that applies to a device: its own id first, then its kind. */
@@ -195,6 +220,20 @@ function section(raw: Raw, key: string, errors: string[]): Raw | undefined {
   return value as Raw;
 }
 
+/** Not set at all: undefined, null or an empty text box. */
+function absent(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/**
+ * A value the homeowner typed, for a message: in quotes, line breaks and control characters escaped (they
+ * would break the log line), and cut short when long. Never used for secrets.
+ */
+function quoted(value: string): string {
+  const MAX = 80;
+  return JSON.stringify(value.length > MAX ? `${value.slice(0, MAX)}...` : value);
+}
+
 function nonEmpty(value: unknown): boolean {
   return (typeof value === 'string' && value.trim() !== '') || typeof value === 'number';
 }
@@ -203,6 +242,14 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
   if (value === undefined || value === null || value === '') return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   errors.push(`the ${what} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  return fallback;
+}
+
+/** A tick box: true or false; a string such as "true" is reported, not silently read as off. */
+function flag(value: unknown, fallback: boolean, what: string, errors: string[]): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'boolean') return value;
+  errors.push(`the ${what} must be true or false (a tick box in the plugin settings; no quotes in config.json)`);
   return fallback;
 }
 
@@ -220,7 +267,7 @@ const DEFAULT_MQTT_PREFIX = 'echonet-hems';
 
 /** MQTT when its section is present and turned on; the embedded broker unless a URL is chosen. */
 function mqttConfig(raw: Raw | undefined, errors: string[]): { mqtt?: MqttConfig } {
-  if (!raw || raw.enabled !== true) return {};
+  if (!raw || !flag(raw.enabled, false, 'MQTT "enabled" setting', errors)) return {};
   let broker: MqttConfig['broker'];
   if (raw.broker === 'url') {
     const url = typeof raw.url === 'string' ? raw.url.trim() : '';
@@ -230,23 +277,26 @@ function mqttConfig(raw: Raw | undefined, errors: string[]): { mqtt?: MqttConfig
   } else {
     if (raw.broker !== undefined && raw.broker !== 'embedded') errors.push('the MQTT broker must be "embedded" or "url"');
     const port = whole(raw.embeddedPort, DEFAULT_EMBEDDED_BROKER_PORT, 1, 65535, 'embedded MQTT broker port', errors);
-    broker = { kind: 'embedded', host: raw.embeddedLan === true ? '0.0.0.0' : EMBEDDED_BROKER_HOST, port };
+    broker = { kind: 'embedded', host: flag(raw.embeddedLan, false, 'MQTT "open to the LAN" setting', errors) ? '0.0.0.0' : EMBEDDED_BROKER_HOST, port };
   }
   const username = nonEmpty(raw.username) ? String(raw.username).trim() : undefined;
   const password = typeof raw.password === 'string' && raw.password !== '' ? raw.password : undefined;
+  // never the value itself: it is a password
+  if (raw.password !== undefined && raw.password !== null && typeof raw.password !== 'string') errors.push('the MQTT password must be text (in quotes in config.json)');
   if (password !== undefined && username === undefined) errors.push('the MQTT password needs a user name too');
   const files: Partial<Record<'caFile' | 'certFile' | 'keyFile', string>> = {};
   for (const [key, what] of [['caFile', 'CA certificate'], ['certFile', 'client certificate'], ['keyFile', 'client key']] as const) {
     if (!nonEmpty(raw[key])) continue;
     const file = String(raw[key]).trim();
-    if (!existsSync(file)) errors.push(`the MQTT ${what} file "${file}" does not exist`);
+    if (!existsSync(file)) errors.push(`the MQTT ${what} file ${quoted(file)} does not exist`);
     files[key] = file;
   }
   if ((files.certFile === undefined) !== (files.keyFile === undefined)) errors.push('the MQTT client certificate and its key file go together: set both or neither');
   if (broker.kind === 'embedded' && Object.keys(files).length > 0) errors.push('TLS files are for a broker by URL; the embedded broker speaks plain MQTT on this machine');
   const prefix = nonEmpty(raw.prefix) ? String(raw.prefix).trim() : DEFAULT_MQTT_PREFIX;
-  if (/[#+\s]/.test(prefix) || prefix.startsWith('/') || prefix.endsWith('/')) {
-    errors.push(`the MQTT topic prefix "${prefix}" must not contain spaces, # or +, nor start or end with /`);
+  // no empty level either ("a//b"): the mirror's topics would refuse it at start
+  if (/[#+\s\0]/.test(prefix) || prefix.split('/').some((level) => level === '')) {
+    errors.push(`the MQTT topic prefix ${quoted(prefix)} must not contain spaces, # or +, nor start or end with / (nor have // inside)`);
   }
   return {
     mqtt: {
@@ -255,7 +305,7 @@ function mqttConfig(raw: Raw | undefined, errors: string[]): { mqtt?: MqttConfig
       ...(password === undefined ? {} : { password }),
       ...files,
       prefix,
-      discovery: raw.discovery !== false,
+      discovery: flag(raw.discovery, true, 'MQTT Home Assistant discovery setting', errors),
     },
   };
 }

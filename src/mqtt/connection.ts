@@ -18,7 +18,8 @@ export interface ConnectionOptions {
   readonly subscriptions: readonly string[];
   /** Sent before the outbox's backlog on every connection (the "online" status). */
   readonly greeting: () => OutMessage[];
-  readonly onMessage: (topic: string, payload: Buffer) => void;
+  /** `retained`: the broker kept the message and hands it to us because we subscribed (not sent just now). */
+  readonly onMessage: (topic: string, payload: Buffer, retained: boolean) => void;
   /** First retry after this, doubling up to maxBackoffMs. */
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
@@ -35,6 +36,8 @@ export class MqttConnection {
   private stopped = false;
   private connectedOnce = false;
   private reconnects = 0;
+  /** The broker's or the socket's last complaint, shown with the next retry line. */
+  private lastError: string | undefined;
 
   constructor(private readonly options: ConnectionOptions) {}
 
@@ -92,10 +95,13 @@ export class MqttConnection {
       attached = true;
       this.options.outbox.attach(link);
     });
-    client.on('message', (topic, payload) => {
-      if (this.client === client) this.options.onMessage(topic, payload);
+    client.on('message', (topic, payload, packet) => {
+      if (this.client === client) this.options.onMessage(topic, payload, packet.retain);
     });
-    client.on('error', (err) => this.options.log.debug(`MQTT: ${err.message}`));
+    client.on('error', (err) => {
+      this.lastError = err.message;
+      this.options.log.debug(`MQTT: ${err.message}`);
+    });
     client.on('close', () => {
       if (this.client !== client) return;
       this.client = undefined;
@@ -115,11 +121,22 @@ export class MqttConnection {
     // up to 20% either way, so many clients do not hammer a restarted broker in step
     const delay = Math.round(base * (0.8 + Math.random() * 0.4));
     const queued = this.options.outbox.stats().queued;
-    const line = `MQTT: ${wasConnected ? 'connection lost' : 'cannot reach the broker'}; retrying in ${(delay / 1000).toFixed(1)} s (${queued} message(s) waiting)`;
+    const line = `MQTT: ${wasConnected ? 'connection lost' : 'cannot reach the broker'}${reasonOf(this.lastError)}; retrying in ${(delay / 1000).toFixed(1)} s (${queued} message(s) waiting)`;
+    this.lastError = undefined;
     if (wasConnected || this.failures === 1) this.options.log.warn(line);
     else this.options.log.debug(line);
     this.retry = this.options.clock.setTimeout(() => this.open(), delay);
   }
+}
+
+/**
+ * A refused login looks like any other failure to connect unless the broker's reason is shown; a homeowner
+ * with a mistyped password needs to be told where to look.
+ */
+function reasonOf(error: string | undefined): string {
+  if (error === undefined) return '';
+  if (/not authori[sz]ed|bad user ?name or password/i.test(error)) return ` (${error}: check the MQTT user name and password in the plugin settings)`;
+  return ` (${error})`;
 }
 
 function publish(client: MqttClient, message: OutMessage): Promise<void> {

@@ -112,7 +112,7 @@ export class MqttMirror {
         if (connections++ > 0) queueMicrotask(() => this.refresh());
         return [{ topic: this.topics.status, payload: ONLINE, retain: true }];
       },
-      onMessage: (topic, payload) => this.received(topic, payload),
+      onMessage: (topic, payload, retained) => this.received(topic, payload, retained),
       ...(options.minBackoffMs === undefined ? {} : { minBackoffMs: options.minBackoffMs }),
       ...(options.maxBackoffMs === undefined ? {} : { maxBackoffMs: options.maxBackoffMs }),
     });
@@ -259,13 +259,19 @@ export class MqttMirror {
     this.outbox.push({ topic, payload, retain });
   }
 
-  private received(topic: string, payload: Buffer): void {
+  private received(topic: string, payload: Buffer, retained: boolean): void {
     if (topic === this.haStatusTopic) {
       // HA's birth message: it (re)started and wants every entity announced again
       if (payload.toString('utf8').trim() === ONLINE && this.discovery) {
         this.options.log.debug('MQTT: Home Assistant is online; sending discovery again');
         this.announce();
       }
+      return;
+    }
+    // A retained command would run again at every restart and reconnection (the broker replays it on
+    // subscribe): turning the heater on once must not mean turning it on at every reboot.
+    if (retained) {
+      this.reject(topic, 'retained', 'commands must be sent without the retain flag (a retained command would run again at every restart); nothing was done');
       return;
     }
     const check = checkCommand(this.topics, topic, payload, this.options.source.devices(), this.options.scheduler);

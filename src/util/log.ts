@@ -48,7 +48,20 @@ function redact(text: string, secrets: readonly string[]): string {
   for (const s of secrets) {
     if (s.length < 4) continue; // a 1-3 character "secret" would blank out ordinary words
     out = out.split(s).join('***');
-    out = out.replace(new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '***');
+    out = replaceCaseless(out, s);
   }
   return out;
+}
+
+/**
+ * Every case-insensitive occurrence of the secret. A pasted secret can be anything, even longer than a
+ * regular expression may be ("Regular expression too large", thrown when it runs): then only the exact
+ * matches above are redacted, rather than the logger throwing on every line.
+ */
+function replaceCaseless(text: string, secret: string): string {
+  try {
+    return text.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '***');
+  } catch {
+    return text;
+  }
 }

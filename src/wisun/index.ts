@@ -11,7 +11,7 @@ import { SmartMeterClient } from './meter.js';
 import { FilePanCache, MemoryPanCache } from './pan-cache.js';
 import { serialPortOpener, type PortLister } from './port-finder.js';
 import { BrouteSession, SCAN_DURATIONS, scanUntil, type BrouteSessionOptions } from './session.js';
-import { openSkstack, type PanDescriptor } from './skstack.js';
+import { checkCredentials, openSkstack, type PanDescriptor } from './skstack.js';
 
 export { BrouteError, type SessionStateEvent } from './session.js';
 export type { MeterReading } from './meter.js';
@@ -92,6 +92,7 @@ async function withMeter<T>(config: BrouteConfig, fn: (meter: SmartMeterClient) 
 export async function meterScan(config: BrouteConfig & { readonly durations?: readonly number[] }): Promise<PanDescriptor[]> {
   const clock = config.clock ?? systemClock;
   const log = redactingLogger(config.log ?? silentLogger, () => [config.id, config.password]);
+  checkCredentials(config.id, config.password); // before the port is opened: nothing is written
   const stream = await serialPortOpener({ path: config.port, log, lister: config.lister })();
   let link;
   try {

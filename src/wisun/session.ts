@@ -16,7 +16,7 @@ import type { Clock, TimerHandle } from '../util/clock.js';
 import { redactingLogger, type Logger } from '../util/log.js';
 import { errorMessage, guard } from '../util/guard.js';
 import { SkstackError } from './errors.js';
-import { openSkstack, SK_EVENT, type PanDescriptor, type SerialLike, type SkstackEvent, type SkstackLink, type UdpDatagram } from './skstack.js';
+import { checkCredentials, openSkstack, SK_EVENT, type PanDescriptor, type SerialLike, type SkstackEvent, type SkstackLink, type UdpDatagram } from './skstack.js';
 import type { Pan, PanCache } from './pan-cache.js';
 
 export type BrouteErrorCode =
@@ -327,6 +327,8 @@ export class BrouteSession extends EventEmitter<SessionEvents> {
   }
 
   private async openFresh(): Promise<void> {
+    // credentials that cannot be sent fail here, before a byte goes to the dongle (and before every retry)
+    checkCredentials(this.opts.id, this.opts.password);
     this.report({ state: 'opening', reason: 'opening the Wi-SUN dongle' }, 'info');
     const stream = await this.opts.openPort();
     let link: SkstackLink;

@@ -203,6 +203,11 @@ type ErxudpResult = 'need-more' | { item: ReaderItem; consumed: number };
 
 /** The longest header before the data: 'ERXUDP ' + 2 IPv6 + ports + MAC + lqi/sec/side + length. */
 const MAX_HEADER = 160;
+/**
+ * SKSTACK's largest UDP payload (SKSENDTO and ERXUDP datalen at most 0x4D0). A larger length is noise: read
+ * as data, it would swallow up to 128 KB of the lines after it (the answers the link is waiting for).
+ */
+const MAX_DATALEN = 0x4d0;
 
 /**
  * `ERXUDP <sender> <dest> <rport> <lport> <senderlla> [<lqi>] <secured> [<side>] <datalen> <data>`:
@@ -232,7 +237,7 @@ function readErxudp(buf: Buffer): ErxudpResult {
   const fields = headerFields(extras);
   const valid =
     fields && sender.includes(':') && /^[0-9A-Fa-f]{4}$/.test(rport) && /^[0-9A-Fa-f]{4}$/.test(lport) && /^[0-9A-Fa-f]{16}$/.test(lla);
-  if (!valid) return garbageLine(buf, nextLf(buf, pos));
+  if (!valid || len > MAX_DATALEN) return garbageLine(buf, nextLf(buf, pos));
 
   const data = readData(buf.subarray(pos), len);
   if (data === 'need-more') return 'need-more';

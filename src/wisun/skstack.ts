@@ -221,8 +221,11 @@ class Link extends EventEmitter implements SkstackLink {
   }
 
   setCredentials(id: string, password: string): Promise<void> {
-    checkCredential(id, 'B-route ID', B_ROUTE_ID_LENGTH, B_ROUTE_ID_LENGTH);
-    checkCredential(password, 'B-route password', 1, MAX_PASSWORD_LENGTH);
+    try {
+      checkCredentials(id, password);
+    } catch (err) {
+      return Promise.reject(err); // a rejection like every other failure of the link, not a throw
+    }
     this.secrets = [id, password];
     return this.serial(async () => {
       await this.run(`SKSETPWD ${password.length.toString(16).toUpperCase()} ${password}`);
@@ -477,6 +480,15 @@ class Link extends EventEmitter implements SkstackLink {
     this.log.debug(`< (ignored) ${line}`);
     this.emit('garbage', line);
   }
+}
+
+/**
+ * Throws SkstackError 'bad-credentials-format' when the ID or password cannot be sent as they are. Callers
+ * check before they open the port, so that a credential with a line break in it never reaches the dongle.
+ */
+export function checkCredentials(id: string, password: string): void {
+  checkCredential(id, 'B-route ID', B_ROUTE_ID_LENGTH, B_ROUTE_ID_LENGTH);
+  checkCredential(password, 'B-route password', 1, MAX_PASSWORD_LENGTH);
 }
 
 function checkCredential(value: string, what: string, min: number, max: number): void {

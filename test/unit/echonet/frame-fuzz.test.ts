@@ -1,29 +1,19 @@
 // decodeFrame takes bytes straight off the network: it must never throw, and whatever it accepts must
-// encode back to exactly the bytes it came from. A seeded PRNG makes every failure reproducible: the
-// assertion message carries the seed, the case number and the bytes.
+// encode back to exactly the bytes it came from. The seeded generator (test/helpers/fuzz.ts, FUZZ_SEED)
+// makes every failure reproducible: the assertion message carries the seed, the case number and the bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, ESV, isSetGetFamily, type Frame, type Property } from '../../../src/echonet/frame.js';
 import { toHex } from '../../../src/util/hex.js';
+import { Fuzz, fuzzCases, fuzzSeed } from '../../helpers/fuzz.js';
 
-const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed2026);
-const CASES = 100_000;
+const SEED = fuzzSeed(0x5eed2026);
+const CASES = fuzzCases(100_000);
 
-/** mulberry32: small, fast and good enough to spread bytes; not for anything secret. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = prng(SEED);
-const int = (n: number) => Math.floor(rand() * n);
-const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
+const fuzz = new Fuzz(SEED);
+const rand = fuzz.random;
+const int = (n: number) => fuzz.int(n);
+const bytes = (n: number) => fuzz.bytes(n);
 const ESVS = Object.values(ESV);
 
 function randomProperties(): Property[] {

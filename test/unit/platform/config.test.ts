@@ -95,7 +95,7 @@ test('MQTT and store settings are checked with messages that name the field, nev
 test('secretsOf lists what the logger must redact, even from invalid settings', () => {
   assert.deepEqual(
     secretsOf({ meter: { brouteId: ID, broutePassword: PASSWORD }, mqtt: { password: 'mqtt-pass', url: 'mqtt://u:url%20pass@host:1883' } }).sort(),
-    [ID, PASSWORD, 'mqtt-pass', 'url pass'].sort(),
+    [ID, PASSWORD, 'mqtt-pass', 'url%20pass', 'url pass'].sort(),
   );
   assert.deepEqual(secretsOf({ meter: 'nonsense', mqtt: { url: 'not a url' } }), []);
 });

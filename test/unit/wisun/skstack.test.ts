@@ -120,8 +120,9 @@ test('credentials with spaces, line breaks or the wrong length are refused befor
     [CREDS.id, 'パスワード'],
   ];
   for (const [id, pw] of bad) {
-    assert.throws(
-      () => link.setCredentials(id, pw),
+    // a rejected promise like every other failure of the link (not a synchronous throw)
+    await assert.rejects(
+      link.setCredentials(id, pw),
       (e: unknown) => e instanceof SkstackError && e.code === 'bad-credentials-format' && !e.message.includes(pw || '\u0000') && !e.message.includes(id),
     );
   }
