@@ -153,7 +153,9 @@ function moneyCard(st) {
 function schedulerCard(sch) {
   if (!sch) return card(t('scheduler'), 'scheduler', h('p', { class: 'eh-muted' }, t('noPlan')));
   const ja = currentLang() === 'ja';
-  const state = h('p', { class: 'eh-muted' }, sch.enabled ? (sch.summary ?? t('noPlan')) : t('schedulerOff'));
+  // the scheduler words everything in both languages; a text from an older plugin may lack the Japanese
+  const said = (english, japanese) => (ja && japanese ? japanese : english);
+  const state = h('p', { class: 'eh-muted', 'data-testid': 'plan-summary' }, sch.enabled ? (said(sch.summary, sch.summaryJa) ?? t('noPlan')) : t('schedulerOff'));
   const plan =
     sch.plan.length === 0
       ? h('p', { class: 'eh-muted' }, t('nothingPlanned'))
@@ -161,7 +163,7 @@ function schedulerCard(sch) {
           'ul',
           { class: 'eh-list eh-plan' },
           sch.plan.map((w) =>
-            h('li', { 'data-testid': 'plan-window' }, h('strong', {}, `${fmt.time(w.from)}–${fmt.time(w.to)} ${t(`device.${w.device}`)}: ${t(`action.${w.action}`)}`), h('div', { class: 'eh-muted' }, w.reason.text)),
+            h('li', { 'data-testid': 'plan-window' }, h('strong', {}, `${fmt.time(w.from)}–${fmt.time(w.to)} ${t(`device.${w.device}`)}: ${t(`action.${w.action}`)}`), h('div', { class: 'eh-muted', 'data-testid': 'plan-reason' }, said(w.reason.text, w.reason.textJa))),
           ),
         );
   const gates = h(
@@ -177,11 +179,11 @@ function schedulerCard(sch) {
         ' ',
         h('strong', {}, t(`device.${g.device}`)),
         failed.length > 0 ? h('ul', { class: 'eh-sublist' }, failed.map((x) => h('li', { 'data-code': x.code }, ja ? x.messageJa : x.message))) : null,
-        step ? h('div', { class: 'eh-muted' }, step.text) : null,
+        step ? h('div', { class: 'eh-muted', 'data-testid': 'step' }, said(step.text, step.textJa)) : null,
       );
     }),
   );
-  const shortfalls = sch.shortfalls.length > 0 ? [h('h3', {}, t('shortfalls')), h('ul', { class: 'eh-list' }, sch.shortfalls.map((r) => h('li', {}, r.text)))] : [];
+  const shortfalls = sch.shortfalls.length > 0 ? [h('h3', {}, t('shortfalls')), h('ul', { class: 'eh-list' }, sch.shortfalls.map((r) => h('li', {}, said(r.text, r.textJa))))] : [];
   return card(t('scheduler'), 'scheduler', state, plan, gates, ...shortfalls);
 }
 

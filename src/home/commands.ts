@@ -5,7 +5,7 @@
 import type { PropertyValue } from '../echonet/catalogue/index.js';
 import type { DeviceKind } from './kinds.js';
 
-export type Command = 'manual-heating' | 'daytime-reheating' | 'ev-charging' | 'battery-mode';
+export type Command = 'manual-heating' | 'daytime-reheating' | 'ev-charging' | 'ev-charge-power' | 'battery-mode';
 
 export type BatteryMode = 'charge' | 'rapid_charge' | 'discharge' | 'standby' | 'automatic';
 export const BATTERY_MODES: readonly BatteryMode[] = ['charge', 'rapid_charge', 'discharge', 'standby', 'automatic'];
@@ -22,6 +22,8 @@ export const COMMANDS: Readonly<Record<Command, CommandDef>> = {
   'daytime-reheating': { kind: 'water-heater', epc: 0xc0 },
   // DA: charge / standby (both exist on the V2H class and the charge-only class)
   'ev-charging': { kind: 'ev-charger', epc: 0xda },
+  // EB: charging power setting, W (both classes; many plain chargers set it on the unit only)
+  'ev-charge-power': { kind: 'ev-charger', epc: 0xeb },
   'battery-mode': { kind: 'battery', epc: 0xda },
 };
 

@@ -21,6 +21,9 @@ export interface Connection {
 
 export type Connect = (store: DeviceStore) => Promise<Connection>;
 
+/** Above any home charger (Japanese home chargers are 3 or 6 kW; 22 kW three-phase is the most anywhere). */
+const MAX_EV_CHARGE_W = 22_000;
+
 export class Home {
   private readonly store = new DeviceStore();
   private connection: Connection | undefined;
@@ -77,6 +80,17 @@ export class Home {
   /** Starts (charge) or stops (standby) charging the car. */
   setEvCharging(identity: string, on: boolean): Promise<void> {
     return this.write(identity, 'ev-charging', commandValue.evCharging(on));
+  }
+
+  /**
+   * The charger's charging power, W (EB), confirmed by reading it back. Chargers take whole watts within
+   * their own range (about 1.2-6 kW at 200 V) and refuse the rest.
+   */
+  setEvChargePower(identity: string, watts: number): Promise<void> {
+    if (!Number.isFinite(watts) || watts <= 0 || watts > MAX_EV_CHARGE_W) {
+      return Promise.reject(new HomeError('invalid', `${String(watts)} W is not a charging power: give the watts, above 0 and at most ${MAX_EV_CHARGE_W}`));
+    }
+    return this.write(identity, 'ev-charge-power', Math.round(watts));
   }
 
   setBatteryMode(identity: string, mode: BatteryMode): Promise<void> {

@@ -13,11 +13,16 @@ import { validateManualProfile } from './forecast/manual.js';
 import { TARIFF_PRESETS, validateTariffSpec, type TariffSpec } from './tariff.js';
 import type { WarningLevel } from './forecast/types.js';
 import { isRecord } from '../util/json.js';
+import type { Lang } from './explain.js';
 
 type Raw = Record<string, unknown>;
 
 export interface SchedulerConfig {
   readonly mode: 'planner' | 'aiseg2';
+  /** The AiSEG2-compatible mode decides the day once, at this local hour (0.5 = 00:30). */
+  readonly aiseg2DecisionHour: number;
+  /** The plugin-wide `language`: the scheduler's log lines speak it (config.ts reports a wrong value). */
+  readonly language: Lang;
   /** The devices AI solar charge may switch; the others are left alone. */
   readonly devices: { readonly ecocute: boolean; readonly battery: boolean; readonly ev: boolean };
   readonly tariff: TariffSpec;
@@ -30,7 +35,13 @@ export interface SchedulerConfig {
     /** Origin of a local mirror or proxy serving both APIs' paths (the demo's simulated forecasts); default the real sites. */
     readonly baseUrl?: string;
   };
-  readonly ev: { readonly departureHour: number; readonly targetKwh: number; readonly capacityKwh: number; readonly chargerKw: number };
+  readonly ev: {
+    /** The car's departure hour per day of the week, Sunday first; null: it stays home. National holidays take Sunday's. */
+    readonly departureHours: readonly (number | null)[];
+    readonly targetKwh: number;
+    readonly capacityKwh: number;
+    readonly chargerKw: number;
+  };
   readonly battery: { readonly capacityKwh: number; readonly chargeKw: number; readonly appMode: 'eco' | 'custom' | 'other' };
   readonly ecocute: { readonly heatPumpKw: number; readonly ownSolarCharge: boolean; readonly daytimeReheatStopSupported: boolean };
   readonly warnings: { readonly enabled: boolean; readonly topUpHotWater: boolean; readonly chargeBattery: boolean; readonly levels: readonly WarningLevel[] };
@@ -41,6 +52,8 @@ export type SchedulerConfigResult = { readonly ok: true; readonly config: Schedu
 /** Typical values (scheduler.md): a 40 kWh car on a 6 kW (200 V 30 A) charger leaving at 07:30, a 7 kWh battery. */
 const DEFAULTS = {
   departure: '07:30',
+  /** Before the night timers run, so the battery's night charge can leave room for the day's surplus (the replay's baseline too). */
+  aiseg2Decision: '00:30',
   evTargetKwh: 28,
   evCapacityKwh: 40,
   chargerKw: 6,
@@ -68,6 +81,8 @@ export function validateSchedulerConfig(platformConfig: unknown): SchedulerConfi
   if (!raw || raw.enabled !== true) return { ok: true, config: null };
 
   const mode = choice(raw.mode, ['planner', 'aiseg2'] as const, 'planner', 'AI solar charge mode', errors);
+  const language: Lang = root.language === 'ja' ? 'ja' : 'en';
+  const aiseg2DecisionHour = halfHour(raw.aiseg2DecisionTime, DEFAULTS.aiseg2Decision, 'AiSEG2-compatible decision time', errors);
   const devicesRaw = group(raw.devices, 'scheduler devices', errors) ?? {};
   const devices = { ecocute: devicesRaw.ecocute === true, battery: devicesRaw.battery === true, ev: devicesRaw.ev === true };
   if (!devices.ecocute && !devices.battery && !devices.ev) {
@@ -80,7 +95,7 @@ export function validateSchedulerConfig(platformConfig: unknown): SchedulerConfi
   const evRaw = group(raw.ev, 'EV', errors) ?? {};
   const capacityKwh = number(evRaw.capacityKwh, DEFAULTS.evCapacityKwh, 5, 200, 'EV battery size (kWh)', errors);
   const ev = {
-    departureHour: halfHour(evRaw.departureTime, DEFAULTS.departure, 'EV departure time', errors),
+    departureHours: departuresOf(evRaw, errors),
     targetKwh: number(evRaw.targetKwh, Math.min(DEFAULTS.evTargetKwh, capacityKwh), 1, capacityKwh, 'EV charge needed at departure (kWh, at most the battery size)', errors),
     capacityKwh,
     chargerKw: number(evRaw.chargerKw, DEFAULTS.chargerKw, EV_MIN_KW, 22, 'EV charger power (kW)', errors),
@@ -106,7 +121,7 @@ export function validateSchedulerConfig(platformConfig: unknown): SchedulerConfi
     levels: warningsRaw.includeAdvisories === true ? (['emergency', 'warning', 'advisory', 'unknown'] as const) : (['emergency', 'warning', 'unknown'] as const),
   };
   if (errors.length > 0 || !tariff || !forecast) return { ok: false, errors };
-  return { ok: true, config: { mode, devices, tariff, purchaseMode, forecast, ev, battery, ecocute, warnings } };
+  return { ok: true, config: { mode, aiseg2DecisionHour, language, devices, tariff, purchaseMode, forecast, ev, battery, ecocute, warnings } };
 }
 
 /**
@@ -242,12 +257,41 @@ function number(value: unknown, fallback: number, min: number, max: number, what
   return value;
 }
 
+/** The days of `departures`, Sunday first (as JST weekdays count), with the names messages use. */
+const DAYS = [
+  ['sun', 'Sunday'],
+  ['mon', 'Monday'],
+  ['tue', 'Tuesday'],
+  ['wed', 'Wednesday'],
+  ['thu', 'Thursday'],
+  ['fri', 'Friday'],
+  ['sat', 'Saturday'],
+] as const;
+
+/**
+ * The car's week: `departureTime` is the usual weekday departure; `departures` may give another time or
+ * "none" (the car stays home) for any day. Unset days keep the usual week: weekdays leave at
+ * `departureTime`, Saturday and Sunday stay home.
+ */
+function departuresOf(evRaw: Raw, errors: string[]): (number | null)[] {
+  const weekday = halfHour(evRaw.departureTime, DEFAULTS.departure, 'EV weekday departure time', errors);
+  const days = group(evRaw.departures, 'EV departures by day', errors) ?? {};
+  const unknown = Object.keys(days).filter((k) => !DAYS.some(([key]) => key === k));
+  if (unknown.length > 0) errors.push(`the EV departures by day know only ${DAYS.map(([k]) => k).join(', ')}; remove ${unknown.map((k) => `"${k}"`).join(', ')}`);
+  return DAYS.map(([key, name], i) => {
+    const value = days[key];
+    if (value === undefined || value === null || value === '') return i >= 1 && i <= 5 ? weekday : null;
+    if (value === 'none') return null;
+    return halfHour(value, DEFAULTS.departure, `EV departure time on ${name}`, errors, ', or "none" when the car stays home that day');
+  });
+}
+
 /** 'HH:MM' on the hour or half-hour (the scheduler plans in half-hours) -> hours, such as 7.5. */
-function halfHour(value: unknown, fallback: string, what: string, errors: string[]): number {
+function halfHour(value: unknown, fallback: string, what: string, errors: string[], orElse = ''): number {
   const t = value === undefined || value === null || value === '' ? fallback : String(value).trim();
   const m = /^([01]?\d|2[0-3]):(00|30)$/.exec(t);
   if (!m) {
-    errors.push(`the ${what} must be a time on the hour or half-hour, such as 07:30`);
+    errors.push(`the ${what} must be a time on the hour or half-hour, such as 07:30${orElse}`);
     return Number(fallback.slice(0, 2)) + Number(fallback.slice(3)) / 60;
   }
   return Number(m[1]) + Number(m[2]) / 60;

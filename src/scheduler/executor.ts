@@ -17,16 +17,20 @@ import type { BatteryMode, HomeDevice } from '../home/index.js';
 import { BATTERY_MODES } from '../home/commands.js';
 import type { Clock } from '../util/clock.js';
 import { errorMessage } from '../util/guard.js';
-import { clock as hhmm, type DeviceKind as Role } from './explain.js';
+import { clock as hhmm, deviceName, num, say, type DeviceKind as Role, type Lang, type Said } from './explain.js';
 
 export type { Role };
 
-/** What the scheduler wants of a device now. 'release' hands back what we set; 'leave' lets it be and forgets it. */
+/**
+ * What the scheduler wants of a device now, and why (in both languages). 'release' hands back what we
+ * set; 'leave' lets it be and forgets it.
+ */
 export type Want =
-  | { readonly kind: 'on'; readonly reason: string }
-  | { readonly kind: 'release'; readonly reason: string }
-  | { readonly kind: 'leave'; readonly reason: string }
-  | { readonly kind: 'mode'; readonly mode: Exclude<BatteryMode, 'automatic'>; readonly reason: string };
+  /** kw: the EV's charging power, where the plan sets one (stepped control); the others run at their own. */
+  | { readonly kind: 'on'; readonly reason: Said; readonly kw?: number }
+  | { readonly kind: 'release'; readonly reason: Said }
+  | { readonly kind: 'leave'; readonly reason: Said }
+  | { readonly kind: 'mode'; readonly mode: Exclude<BatteryMode, 'automatic'>; readonly reason: Said };
 
 /** A role missing here is released: the scheduler no longer wants anything of it. */
 export type Wants = Readonly<Partial<Record<Role, Want>>>;
@@ -52,6 +56,8 @@ export interface DeviceMemory {
   /** What someone else set it to, for the status text while backing off. */
   readonly overriddenTo?: string;
   readonly retryAt?: number;
+  /** The EV charging power we last set and the charger confirmed, W. */
+  readonly powerW?: number;
 }
 
 type StepCode =
@@ -73,17 +79,33 @@ export interface Step {
   readonly code: StepCode;
   /** The value to write (code 'write'), in the catalogue's words: 'manual_heating', 'charge', ... */
   readonly value?: string;
+  /** The EV charging power to set first (code 'write'), W; without value the mode stays as it is. */
+  readonly powerW?: number;
   /** The write hands the device back (after it, the device is its own again). */
   readonly handBack?: boolean;
   readonly text: string;
+  readonly textJa: string;
 }
 
 const ROLE_OF_KIND: Readonly<Partial<Record<HomeDevice['kind'], Role>>> = { 'water-heater': 'ecocute', battery: 'battery', 'ev-charger': 'ev' };
 const COMMAND_OF_ROLE = { ecocute: 'manual-heating', battery: 'battery-mode', ev: 'ev-charging' } as const;
-const NAME: Readonly<Record<Role, string>> = { ecocute: 'EcoCute', battery: 'battery', ev: 'EV charger' };
+/** Chargers set their power in steps of 0.5 A at 200 V: 100 W. */
+const POWER_STEP_W = 100;
 /** The values "on" and "off" write, per role (B0 manual heating / automatic, DA charge / standby). */
 const ON: Readonly<Record<Role, string>> = { ecocute: 'manual_heating', battery: 'charge', ev: 'charge' };
 const OFF: Readonly<Record<Role, string>> = { ecocute: 'automatic', battery: 'automatic', ev: 'standby' };
+/** The catalogue's state words as the units' own remotes and apps say them; others are shown as they are. */
+const VALUE_JA: Readonly<Record<string, string>> = {
+  manual_heating: '沸き増し',
+  manual_stop: '沸き上げ休止',
+  automatic: '自動',
+  charge: '充電',
+  discharge: '放電',
+  standby: '待機',
+  idle: 'アイドル',
+  rapid_charge: '急速充電',
+};
+const valueIn = (value: string, lang: Lang): string => (lang === 'ja' ? (VALUE_JA[value] ?? value) : value);
 
 export function roleOf(device: HomeDevice): Role | undefined {
   return ROLE_OF_KIND[device.kind];
@@ -118,7 +140,7 @@ export function decide(input: DecideInput): { steps: Step[]; memory: Map<string,
   for (const device of input.devices) {
     const role = roleOf(device);
     if (!role) continue;
-    const want = input.wants[role] ?? { kind: 'release', reason: 'nothing planned' };
+    const want = input.wants[role] ?? { kind: 'release', reason: { text: 'nothing planned', textJa: '予定なし' } };
     const [step, next] = decideOne(device, role, want, memory.get(device.identity) ?? {}, input);
     steps.push(step);
     if (next === undefined) memory.delete(device.identity);
@@ -129,11 +151,17 @@ export function decide(input: DecideInput): { steps: Step[]; memory: Map<string,
 
 function decideOne(device: HomeDevice, role: Role, want: Want, mem: DeviceMemory, input: DecideInput): [Step, DeviceMemory | undefined] {
   const { now, settings } = input;
-  const step = (code: StepCode, text: string): Step => ({ identity: device.identity, role, code, text });
-  const name = NAME[role];
-  if (!isEnabled(device, input.enabled)) return [step('not-enabled', `${name}: solar control is not enabled for it in the settings; never touched`), undefined];
+  /** The step's sentence after the device's name ("EcoCute: ..." / "エコキュート：..."), with the want's reason at hand. */
+  const step = (code: StepCode, sentence: (lang: Lang, why: string) => string): Step => {
+    const s = say((l) => `${deviceName(role, l)}${l === 'ja' ? '：' : ': '}${sentence(l, l === 'ja' ? want.reason.textJa : want.reason.text)}`);
+    return { identity: device.identity, role, code, ...s };
+  };
+  const v = valueIn;
+  if (!isEnabled(device, input.enabled)) {
+    return [step('not-enabled', (l) => (l === 'ja' ? '設定でソーラー制御の対象になっていないため、操作しません' : 'solar control is not enabled for it in the settings; never touched')), undefined];
+  }
   // left to finish on its own (the warning top-up): what it does next is its own business, not an override
-  if (want.kind === 'leave') return [step('left', `${name}: ${want.reason}; left to run on its own`), undefined];
+  if (want.kind === 'leave') return [step('left', (l, why) => (l === 'ja' ? `${why}。このまま運転を任せます` : `${why}; left to run on its own`)), undefined];
   const state = stateOf(device, role);
   let current: DeviceMemory = mem;
 
@@ -142,38 +170,93 @@ function decideOne(device: HomeDevice, role: Role, want: Want, mem: DeviceMemory
     // where we want it anyway (a charger that goes to standby when the car is unplugged): no conflict
     if (state.value === targetValue(role, want, current)) {
       const next = want.kind === 'release' ? undefined : { ...current, set: { value: state.value, at: state.at } };
-      return [step('in-state', `${name}: already ${state.value} (${want.reason})`), next];
+      return [step('in-state', (l, why) => (l === 'ja' ? `すでに${v(state.value, l)}です（${why}）` : `already ${state.value} (${why})`)), next];
     }
     const until = now + settings.backoffMs;
+    const set = current.set.value;
     // a full tank ends manual heating by itself: that is not someone else, but backing off is as safe
-    const who = role === 'ecocute' && state.value === OFF.ecocute ? 'the unit itself (a full tank ends manual heating) or by someone else' : 'someone else (its remote, an app or another controller)';
-    const text = `${name}: changed to ${state.value} by ${who} after we set ${current.set.value}; leaving it alone until ${hhmm(until)}`;
+    const byUnit = role === 'ecocute' && state.value === OFF.ecocute;
+    const who = (l: Lang): string =>
+      byUnit
+        ? l === 'ja' ? '機器自身（満タンで沸き増しが終わります）か他の誰か' : 'the unit itself (a full tank ends manual heating) or by someone else'
+        : l === 'ja' ? '他の誰か（リモコン、アプリ、他の制御機器）' : 'someone else (its remote, an app or another controller)';
+    const text = (l: Lang): string =>
+      l === 'ja'
+        ? `設定した${v(set, l)}が${who(l)}により${v(state.value, l)}に変更されました。${hhmm(until)}まで操作しません`
+        : `changed to ${state.value} by ${who(l)} after we set ${set}; leaving it alone until ${hhmm(until)}`;
     return [step('override', text), { backoffUntil: until, overriddenTo: state.value }];
   }
   if (current.backoffUntil !== undefined) {
     if (now < current.backoffUntil) {
-      return [step('backing-off', `${name}: was changed to ${current.overriddenTo ?? 'another state'} by someone else; leaving it alone until ${hhmm(current.backoffUntil)}`), current];
+      const until = current.backoffUntil;
+      const to = current.overriddenTo;
+      return [
+        step('backing-off', (l) =>
+          l === 'ja'
+            ? `他の誰かが${to === undefined ? '別の状態' : v(to, l)}に変更したため、${hhmm(until)}まで操作しません`
+            : `was changed to ${to ?? 'another state'} by someone else; leaving it alone until ${hhmm(until)}`,
+        ),
+        current,
+      ];
     }
     current = {};
   }
-  if (!device.online) return [step('offline', `${name}: not answering; nothing sent (${want.reason})`), current];
+  if (!device.online) return [step('offline', (l, why) => (l === 'ja' ? `応答がないため、何も送りません（${why}）` : `not answering; nothing sent (${why})`)), current];
   if (!device.commands.has(COMMAND_OF_ROLE[role])) {
-    return [step('not-settable', `${name}: its settings do not allow this to be changed over the network; nothing sent (${want.reason})`), current];
+    return [
+      step('not-settable', (l, why) =>
+        l === 'ja' ? `機器の設定でネットワークからの変更が許可されていないため、何も送りません（${why}）` : `its settings do not allow this to be changed over the network; nothing sent (${why})`,
+      ),
+      current,
+    ];
   }
 
   const target = targetValue(role, want, current);
   if (target === undefined) {
     const ours = current.set !== undefined;
     if (!ours && state && state.value !== OFF[role] && want.kind === 'release') {
-      return [step('not-ours', `${name}: ${state.value} was not started by the scheduler; left as it is (${want.reason})`), current];
+      const value = state.value;
+      return [
+        step('not-ours', (l, why) =>
+          l === 'ja' ? `${v(value, l)}はスケジューラーが始めたものではないため、そのままにします（${why}）` : `${value} was not started by the scheduler; left as it is (${why})`,
+        ),
+        current,
+      ];
     }
-    return [step('in-state', `${name}: runs on its own (${want.reason})`), current];
+    return [step('in-state', (l, why) => (l === 'ja' ? `機器に任せています（${why}）` : `runs on its own (${why})`)), current];
   }
-  if (state?.value === target) return [step('in-state', `${name}: already ${target} (${want.reason})`), current];
+  const power = chargePower(device, role, want, current, state?.value === target && current.set === undefined);
+  if (state?.value === target && power.setW === undefined) {
+    return [step('in-state', (l, why) => (l === 'ja' ? `すでに${v(target, l)}です${power.note(l)}（${why}）` : `already ${target}${power.note(l)} (${why})`)), current];
+  }
   if (current.retryAt !== undefined && now < current.retryAt) {
-    return [step('retry-wait', `${name}: the last attempt failed; trying again at ${hhmm(current.retryAt)} (${want.reason})`), current];
+    const at = current.retryAt;
+    return [step('retry-wait', (l, why) => (l === 'ja' ? `前回の操作に失敗したため、${hhmm(at)}に再試行します（${why}）` : `the last attempt failed; trying again at ${hhmm(at)} (${why})`)), current];
   }
-  return [{ ...step('write', `${name}: set ${target} (${want.reason})`), value: target, handBack: want.kind === 'release' }, current];
+  const write = state?.value === target ? {} : { value: target };
+  const what = (l: Lang): string => {
+    const kw = power.setW === undefined ? '' : num(power.setW / 1000);
+    if (write.value === undefined) return l === 'ja' ? `充電電力を${kw} kWに設定` : `charging power set to ${kw} kW`;
+    if (l === 'ja') return `${v(target, l)}に設定${kw ? `（${kw} kW）` : ''}`;
+    return `set ${target}${kw ? ` at ${kw} kW` : ''}`;
+  };
+  const text = (l: Lang, why: string): string => `${what(l)}${power.note(l)}${l === 'ja' ? `（${why}）` : ` (${why})`}`;
+  return [{ ...step('write', text), ...write, ...(power.setW === undefined ? {} : { powerW: power.setW }), handBack: want.kind === 'release' }, current];
+}
+
+/**
+ * The EV charging power a want asks for: set where the charger allows it (EB in its Set map) and it is
+ * not set yet; otherwise the charger runs at its own power, and the step says so. The owner's own
+ * charging (`ownersCharging`: charging that the scheduler did not start) keeps its power.
+ */
+function chargePower(device: HomeDevice, role: Role, want: Want, mem: DeviceMemory, ownersCharging: boolean): { setW?: number; note: (lang: Lang) => string } {
+  const none = { note: () => '' };
+  if (role !== 'ev' || want.kind !== 'on' || want.kw === undefined || ownersCharging) return none;
+  if (!device.commands.has('ev-charge-power')) {
+    return { note: (l) => (l === 'ja' ? '。この充電器は充電電力をネットワークから設定できないため、入・切のみで制御します' : '; its charging power cannot be set over the network, so it is only switched on and off') };
+  }
+  const watts = Math.round((want.kw * 1000) / POWER_STEP_W) * POWER_STEP_W;
+  return watts === mem.powerW ? none : { setW: watts, note: () => '' };
 }
 
 /** The value a want asks for; undefined when there is nothing of ours to change. */
@@ -195,10 +278,19 @@ export interface ControlledHome {
   devices(): readonly HomeDevice[];
   setManualHeating(identity: string, on: boolean): Promise<void>;
   setEvCharging(identity: string, on: boolean): Promise<void>;
+  /** Only called for chargers whose Set map has the charging power (command 'ev-charge-power'). */
+  setEvChargePower(identity: string, watts: number): Promise<void>;
   setBatteryMode(identity: string, mode: BatteryMode): Promise<void>;
 }
 
-function write(home: ControlledHome, role: Role, identity: string, value: string): Promise<void> {
+async function write(home: ControlledHome, step: Step): Promise<void> {
+  const { role, identity, value } = step;
+  // the power first, so that charging does not start at the charger's old power
+  if (step.powerW !== undefined) await home.setEvChargePower(identity, step.powerW);
+  if (value !== undefined) await writeMode(home, role, identity, value);
+}
+
+function writeMode(home: ControlledHome, role: Role, identity: string, value: string): Promise<void> {
   if (role === 'ecocute') return home.setManualHeating(identity, value === ON.ecocute);
   if (role === 'ev') return home.setEvCharging(identity, value === ON.ev);
   return home.setBatteryMode(identity, value as BatteryMode);
@@ -229,15 +321,21 @@ export class Executor {
       const device = devices.find((d) => d.identity === step.identity)!;
       const mem = this.memory.get(step.identity) ?? {};
       try {
-        await write(this.home, step.role, step.identity, step.value!);
+        await write(this.home, step);
         // once handed back the device is its own again; otherwise remember what we set and what it was
         if (step.handBack) this.memory.delete(step.identity);
-        else this.memory.set(step.identity, { set: { value: step.value!, at: this.clock.now() }, before: mem.before ?? restorable(stateOf(device, step.role)?.value) });
-        steps.push({ ...step, text: `${step.text}: confirmed by the device` });
+        else {
+          const set = step.value === undefined ? mem.set : { value: step.value, at: this.clock.now() };
+          const powerW = step.powerW ?? mem.powerW;
+          this.memory.set(step.identity, { ...(set ? { set } : {}), before: mem.before ?? restorable(stateOf(device, step.role)?.value), ...(powerW === undefined ? {} : { powerW }) });
+        }
+        steps.push({ ...step, text: `${step.text}: confirmed by the device`, textJa: `${step.textJa}：機器で確認しました` });
       } catch (err) {
         const retryAt = this.clock.now() + this.settings.retryMs;
         this.memory.set(step.identity, { ...mem, retryAt });
-        steps.push({ ...step, code: 'failed', text: `${step.text}: failed (${errorMessage(err)}); trying again at ${hhmm(retryAt)}` });
+        // the home model's error says what the device did in English; the Japanese sentence carries it as it is
+        const why = errorMessage(err);
+        steps.push({ ...step, code: 'failed', text: `${step.text}: failed (${why}); trying again at ${hhmm(retryAt)}`, textJa: `${step.textJa}：失敗しました（${why}）。${hhmm(retryAt)}に再試行します` });
       }
     }
     return steps;

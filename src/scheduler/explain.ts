@@ -8,12 +8,48 @@ import { jstTime } from './calendar.js';
 export type Lang = 'en' | 'ja';
 export type DeviceKind = 'ecocute' | 'battery' | 'ev';
 
+/**
+ * A sentence in both languages. The status, MQTT and the dashboard carry both (the dashboard has its own
+ * language toggle); the log says the one the settings' `language` chooses.
+ */
+export interface Said {
+  readonly text: string;
+  readonly textJa: string;
+}
+
+/** The sentence in `lang`; a source that has no Japanese yet falls back to its English. */
+export function inLang(s: { readonly text: string; readonly textJa?: string }, lang: Lang): string {
+  return lang === 'ja' ? (s.textJa ?? s.text) : s.text;
+}
+
+/** Both languages of a sentence with the same numbers: say((l) => `${yen(8.5, l)}`). */
+export function say(sentence: (lang: Lang) => string): Said {
+  return { text: sentence('en'), textJa: sentence('ja') };
+}
+
 /** What the device does when solar runs it, as a verb: "heating" / "charging the battery" / "charging EV". */
 const ACTIONS: Readonly<Record<DeviceKind, { readonly on: Record<Lang, string>; readonly off: Record<Lang, string> }>> = {
   ecocute: { on: { en: 'heating', ja: 'エコキュートを沸き増しします' }, off: { en: 'not heating', ja: 'エコキュートを沸き増ししません' } },
   battery: { on: { en: 'charging the battery', ja: '蓄電池を充電します' }, off: { en: 'not charging the battery', ja: '蓄電池を充電しません' } },
   ev: { on: { en: 'charging EV', ja: 'EVを充電します' }, off: { en: 'not charging EV', ja: 'EVを充電しません' } },
 };
+
+/** The device as a homeowner names it: the executor's steps and the log lines start with it. */
+const NAMES: Readonly<Record<DeviceKind, Record<Lang, string>>> = {
+  ecocute: { en: 'EcoCute', ja: 'エコキュート' },
+  battery: { en: 'battery', ja: '蓄電池' },
+  ev: { en: 'EV charger', ja: 'EV充電器' },
+};
+
+export function deviceName(device: DeviceKind, lang: Lang): string {
+  return NAMES[device][lang];
+}
+
+/** "heating: <why>" / "エコキュートを沸き増しします：<why>": a decision with its reason, in both languages. */
+export function decided(device: DeviceKind, on: boolean, why: Said): Said {
+  const a = ACTIONS[device][on ? 'on' : 'off'];
+  return { text: `${a.en}: ${why.text}`, textJa: `${a.ja}：${why.textJa}` };
+}
 
 /** One decimal, as every quantity in an explanation is printed: 2.4. */
 export function num(x: number): string {
@@ -30,6 +66,13 @@ export function kwh(x: number): string {
 /** Unit price with one decimal: 8.5 yen (円 in Japanese). */
 export function yen(x: number, lang: Lang = 'en'): string {
   return lang === 'ja' ? `${num(x)}円` : `${num(x)} yen`;
+}
+
+/** A sum of money in whole yen, as a plan's totals are printed: 123 yen / 123円. */
+export function wholeYen(x: number, lang: Lang = 'en'): string {
+  const r = Math.round(x);
+  const n = Object.is(r, -0) ? 0 : r;
+  return lang === 'ja' ? `${n}円` : `${n} yen`;
 }
 
 /** Local 'HH:MM' (JST) of an instant. */

@@ -106,6 +106,7 @@ export interface GateInput {
   readonly windowStart: number;
   readonly windowEnd: number;
   /** Warnings in force for the home's area during the surplus window. */
+  /** Warnings that count for the surplus window (the service passes those in force now: see service.ts). */
   readonly warningsInWindow: readonly WeatherWarning[];
   readonly ecocute?: EcoCuteState;
   readonly battery?: BatteryState;
@@ -235,8 +236,8 @@ function weatherWarning(input: GateInput): Gate {
   return gate(
     'no-weather-warning',
     passed,
-    passed ? 'no weather warning in the surplus window' : `weather warning in the surplus window: ${serious.map((w) => w.name).join(', ')}`,
-    passed ? '余剰時間帯に気象警報はありません' : `余剰時間帯に気象警報：${serious.map((w) => w.nameJa).join('、')}`,
+    passed ? 'no weather warning in force' : `weather warning in force (${serious.map((w) => w.name).join(', ')}), counted for the surplus window as JMA gives no end time`,
+    passed ? '気象警報は出ていません' : `気象警報発表中（${serious.map((w) => w.nameJa).join('、')}）：終了時刻が分からないため余剰時間帯も対象とみなします`,
   );
 }
 

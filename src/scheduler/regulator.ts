@@ -6,6 +6,7 @@
  * shorter than the disable delay does not stop it, a gap shorter than the enable delay does not start
  * it. A pure state machine: the caller passes the time and the meter reading.
  */
+import { num, say } from './explain.js';
 import type { Reason } from './planner/types.js';
 
 export interface RegulatorSettings {
@@ -33,7 +34,7 @@ export interface RegulatorState {
   readonly reason: Reason;
 }
 
-export const REGULATOR_OFF: RegulatorState = { on: false, kw: 0, reason: { code: 'idle', text: 'not running: no surplus yet' } };
+export const REGULATOR_OFF: RegulatorState = { on: false, kw: 0, reason: { code: 'idle', text: 'not running: no surplus yet', textJa: '停止中：まだ余剰電力がありません' } };
 
 /**
  * One step. exportKw is the grid power now, + export / - import, measured with the device running at
@@ -42,19 +43,33 @@ export const REGULATOR_OFF: RegulatorState = { on: false, kw: 0, reason: { code:
 export function regulate(state: RegulatorState, t: number, exportKw: number, s: RegulatorSettings): RegulatorState {
   const available = exportKw + state.kw;
   const kw = (x: number) => Math.min(s.maxKw, Math.max(s.minKw, x));
-  const fmt = (x: number) => x.toFixed(1);
+  const running = (at: number): Reason => ({
+    code: 'surplus',
+    ...say((l) => (l === 'ja' ? `余剰電力${num(available)} kWで${num(at)} kW運転中` : `running at ${num(at)} kW on ${num(available)} kW surplus`)),
+  });
   if (!state.on) {
-    if (available < s.minKw) return { ...REGULATOR_OFF, reason: { code: 'no-surplus', text: `not running: surplus ${fmt(available)} kW < minimum ${fmt(s.minKw)} kW` } };
+    if (available < s.minKw) {
+      return { ...REGULATOR_OFF, reason: { code: 'no-surplus', ...say((l) => (l === 'ja' ? `停止中：余剰電力${num(available)} kW＜最小${num(s.minKw)} kW` : `not running: surplus ${num(available)} kW < minimum ${num(s.minKw)} kW`)) } };
+    }
     const since = state.since ?? t;
-    if (t - since < s.enableDelayMs) return { on: false, kw: 0, since, reason: { code: 'enable-pending', text: `surplus ${fmt(available)} kW covers the minimum; starting after ${s.enableDelayMs / 1000} s of it` } };
-    return { on: true, kw: kw(available), reason: { code: 'surplus', text: `running at ${fmt(kw(available))} kW on ${fmt(available)} kW surplus` } };
+    const delay = s.enableDelayMs / 1000;
+    if (t - since < s.enableDelayMs) {
+      const reason: Reason = {
+        code: 'enable-pending',
+        ...say((l) => (l === 'ja' ? `余剰電力${num(available)} kWで最小電力をまかなえます：${delay}秒続いたら開始します` : `surplus ${num(available)} kW covers the minimum; starting after ${delay} s of it`)),
+      };
+      return { on: false, kw: 0, since, reason };
+    }
+    return { on: true, kw: kw(available), reason: running(kw(available)) };
   }
   const next = kw(available);
   const importKw = next - available;
-  if (importKw <= s.disableImportKw) return { on: true, kw: next, reason: { code: 'surplus', text: `running at ${fmt(next)} kW on ${fmt(available)} kW surplus` } };
+  if (importKw <= s.disableImportKw) return { on: true, kw: next, reason: running(next) };
   const since = state.since ?? t;
+  const delay = s.disableDelayMs / 1000;
   if (t - since < s.disableDelayMs) {
-    return { on: true, kw: next, since, reason: { code: 'disable-pending', text: `importing ${fmt(importKw)} kW; stopping if it lasts ${s.disableDelayMs / 1000} s` } };
+    const reason: Reason = { code: 'disable-pending', ...say((l) => (l === 'ja' ? `${num(importKw)} kW買電中：${delay}秒続いたら停止します` : `importing ${num(importKw)} kW; stopping if it lasts ${delay} s`)) };
+    return { on: true, kw: next, since, reason };
   }
-  return { ...REGULATOR_OFF, reason: { code: 'import', text: `stopped: imported more than ${fmt(s.disableImportKw)} kW for ${s.disableDelayMs / 1000} s` } };
+  return { ...REGULATOR_OFF, reason: { code: 'import', ...say((l) => (l === 'ja' ? `停止：${delay}秒間、${num(s.disableImportKw)} kWを超えて買電しました` : `stopped: imported more than ${num(s.disableImportKw)} kW for ${delay} s`)) } };
 }

@@ -3,12 +3,14 @@
  * significant live change (a car plugged in or out, a device coming or going, an override, a warning),
  * it gathers the forecast, the home's load history, the devices' states and the tariff, evaluates the
  * replaced product's gates, and plans (the MILP with re-planning hysteresis, or the AiSEG2 compatibility
- * rules). Every minute, underneath, the reactive regulator lets a cloud stop a run the plan justified by
- * surplus, and the executor applies the result to the devices.
+ * rules, which decide once a day at their decision time and keep that decision: aiseg2-day.ts). Every
+ * minute, underneath, the reactive regulator lets a cloud stop (or, on a charger that takes a power, turn
+ * down) a run the plan justified by surplus, and the executor applies the result to the devices.
  *
- * Everything it decides or skips carries a reason with its numbers: logged, kept in a bounded decision
- * log (the store persists it from the 'decision' event) and in the status snapshot that HomeKit and MQTT
- * show ('status' event). Time comes from the injected clock; fire-and-forget work goes through guard.
+ * Everything it decides or skips carries a reason with its numbers, in English and Japanese: logged in
+ * the configured language, kept in a bounded decision log (the store persists it from the 'decision'
+ * event) and in the status snapshot that HomeKit, MQTT and the dashboard show ('status' event). Time
+ * comes from the injected clock; fire-and-forget work goes through guard.
  */
 import { EventEmitter } from 'node:events';
 import type { Highs } from 'highs';
@@ -16,24 +18,24 @@ import type { HomeDevice } from '../home/index.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { guard } from '../util/guard.js';
 import type { Logger } from '../util/log.js';
-import { dayType, jstTime, startOfJstDay, DAY_MS, HALF_HOUR_MS } from './calendar.js';
-import { explainBlocked, timeWindow, type DeviceKind as Role } from './explain.js';
+import { jstTime, startOfJstDay, DAY_MS, HALF_HOUR_MS } from './calendar.js';
+import { decisionDue, restOfToday, untilDecision } from './aiseg2-day.js';
+import { clock, deviceName, explainBlocked, inLang, say, wholeYen, type DeviceKind as Role, type Lang, type Said } from './explain.js';
 import { Executor, DEFAULT_EXECUTOR_SETTINGS, isEnabled, roleOf, type ControlledHome, type ExecutorSettings, type Step, type Want, type Wants } from './executor.js';
 import { applyCorrection, correctionFactor, type ForecastOutcome } from './forecast/correction.js';
 import type { ForecastChoice } from './forecast/fallback.js';
-import type { Forecast, WeatherClass } from './forecast/types.js';
-import { evaluateGates, tariffFacts, type DeviceGates, type GateInput } from './gates.js';
-import { dataCondition, forecastLoad, type DayUsage } from './load-history.js';
-import { aiseg2Plan, surplusWindow } from './planner/aiseg2.js';
-import { replan } from './planner/replan.js';
-import { surplusOf } from './planner/reasons.js';
+import type { Forecast } from './forecast/types.js';
+import { evaluateGates, type DeviceGates, type GateInput } from './gates.js';
+import type { DayUsage } from './load-history.js';
+import { aiseg2Plan } from './planner/aiseg2.js';
+import { replan, type Replanned } from './planner/replan.js';
 import { loadSolver } from './planner/solver.js';
-import { SLOT_HOURS, type Plan, type PlanInput, type Reason, type SlotDecision } from './planner/types.js';
+import type { Plan, PlanInput, Reason, SlotDecision } from './planner/types.js';
 import { mergeForecasts, type ForecastFeed } from './providers.js';
 import { DEFAULT_REGULATOR, regulate, type RegulatorState } from './regulator.js';
-import { DEFAULT_REPLAY_CONFIG, tankKwh, type BatteryConfig, type EcoCuteConfig, type EvConfig } from './replay/config.js';
-import { hotWaterDrawKwh } from './replay/household.js';
-import type { Tariff } from './tariff.js';
+import { DEFAULT_REPLAY_CONFIG } from './replay/config.js';
+import type { HotWaterProfile } from './inputs/hot-water.js';
+import { liveInput, steppedCharger, type LiveInput, type LiveInputSettings } from './live-input.js';
 import { DEFAULT_WARNING_LINKAGE, reheatStarted, warningLinkage, type WarningLinkage, type WarningLinkageSettings, type WarningLinkageState } from './warning-linkage.js';
 
 /** Facts about the installation the gates need that the devices do not report. */
@@ -50,23 +52,18 @@ interface InstallationFacts {
   readonly batteryAppMode: string;
 }
 
-export interface SchedulerSettings {
-  readonly mode: 'planner' | 'aiseg2';
-  /** Devices the user enabled for solar control: identities or kinds ('water-heater', 'battery', 'ev-charger'). */
-  readonly enabled: readonly string[];
-  readonly tariff: Tariff;
+export interface SchedulerSettings extends LiveInputSettings {
+  /** The compatibility mode decides once a day at this local hour (0.5 = 00:30, as the replay's baseline). */
+  readonly aiseg2DecisionHour: number;
+  /** The language of the log lines (the status, MQTT and the dashboard carry both). */
+  readonly language: Lang;
   /** 全量買取: all generation is sold, there is no surplus to use. */
   readonly fullPurchaseMode: boolean;
   readonly facts: InstallationFacts;
-  /** Device parameters the devices do not report (heat-pump power, COP, EV departure and target, ...). */
-  readonly ecocute: EcoCuteConfig;
-  readonly ev: EvConfig;
-  readonly battery: BatteryConfig;
   readonly planEveryMs: number;
   readonly regulateEveryMs: number;
   /** A new plan replaces the current one only when it saves more than this, yen. */
   readonly replanThresholdYen: number;
-  readonly maxHorizonSlots: number;
   readonly executor: ExecutorSettings;
   readonly warnings: WarningLinkageSettings;
   /** Entries kept in memory; the store keeps the rest. */
@@ -75,11 +72,15 @@ export interface SchedulerSettings {
 
 export const DEFAULT_SCHEDULER_SETTINGS: Omit<SchedulerSettings, 'tariff'> = {
   mode: 'planner',
+  aiseg2DecisionHour: 0.5,
+  language: 'en',
   enabled: [],
   fullPurchaseMode: false,
   facts: { measuringUnit: false, ecocuteCircuitMeasured: true, evCircuitMeasured: true, ownSolarChargeOn: false, daytimeReheatStopSupported: false, batteryAppMode: 'eco' },
   ecocute: DEFAULT_REPLAY_CONFIG.ecocute!,
   ev: DEFAULT_REPLAY_CONFIG.ev!,
+  // the household model's week: a weekday commute, the weekend at home
+  evDepartureHours: [null, ...new Array<number>(5).fill(DEFAULT_REPLAY_CONFIG.ev!.leaveHour), null],
   battery: DEFAULT_REPLAY_CONFIG.battery!,
   planEveryMs: 30 * 60_000,
   regulateEveryMs: 60_000,
@@ -106,6 +107,8 @@ export interface SchedulerDeps {
   readonly history: () => readonly DayUsage[];
   /** Recent days' PV forecast vs actual (the store's), for the bounded correction; none: the forecast is used as is. */
   readonly forecastOutcomes?: () => readonly ForecastOutcome[];
+  /** The EcoCute's own hot-water use by half-hour of the day; none, or too few days: the typical family's. */
+  readonly hotWater?: () => HotWaterProfile;
   /** "AI solar charge" at start (the platform keeps the switch across restarts). */
   readonly enabled?: boolean;
   readonly solver?: () => Promise<Highs>;
@@ -118,6 +121,7 @@ export interface DecisionEntry {
   readonly identity?: string;
   readonly code: string;
   readonly text: string;
+  readonly textJa: string;
 }
 
 interface PlanSummary {
@@ -131,6 +135,7 @@ interface PlanSummary {
   /** The plan's half-hours from now to the end of today, with the reason of each device's decision. */
   readonly next: readonly SlotDecision[];
   readonly text: string;
+  readonly textJa: string;
 }
 
 export interface SchedulerStatus {
@@ -153,11 +158,19 @@ interface SchedulerEvents {
   decision: [DecisionEntry];
 }
 
+/** What a log line is about, in Japanese (the English log uses the codes themselves). */
+const ABOUT_JA: Readonly<Record<DecisionEntry['about'], string>> = {
+  plan: '計画',
+  forecast: '予報',
+  warning: '気象警報',
+  switch: 'AIソーラーチャージ',
+  ecocute: deviceName('ecocute', 'ja'),
+  battery: deviceName('battery', 'ja'),
+  ev: deviceName('ev', 'ja'),
+};
+
 /** Significant changes re-plan after this pause, so a burst of readings costs one round. */
 const REPLAN_DEBOUNCE_MS = 10_000;
-/** Load per half-hour assumed before the home has any history, kWh (a small household's base load). */
-const FALLBACK_LOAD_KWH = 0.25;
-const CAR_PLUGGED = new Set(['connected', 'chargeable', 'dischargeable', 'chargeable_dischargeable']);
 
 export class SchedulerService extends EventEmitter<SchedulerEvents> {
   private readonly executor: Executor;
@@ -169,6 +182,8 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
   private summary: PlanSummary | undefined;
   private gates: DeviceGates[] = [];
   private lastForecast: Forecast | undefined;
+  /** The compatibility mode's decision for the day (JST date), kept until the next day's. */
+  private aiseg2Day: { readonly dateKey: string; readonly at: number; readonly plan: Plan | undefined; readonly gates: DeviceGates[]; readonly summary: Omit<PlanSummary, 'createdAt'> } | undefined;
   private forecastState: SchedulerStatus['forecast'] = { status: 'none', message: 'no forecast fetched yet', messageJa: '予報はまだ取得していません' };
   private linkage: WarningLinkage | undefined;
   private linkageState: WarningLinkageState = {};
@@ -202,6 +217,17 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     };
     every(this.settings.planEveryMs, () => this.planNow());
     every(this.settings.regulateEveryMs, () => this.tickNow());
+    if (this.settings.mode === 'aiseg2') this.atDecisionTime();
+  }
+
+  /** The compatibility mode's round at the day's decision time, every day (the 30-minute rounds may fall later). */
+  private atDecisionTime(): void {
+    this.timers.push(
+      this.deps.clock.setTimeout(() => {
+        guard(this.deps.log, 'the day\'s AiSEG2-compatible decision', this.planNow());
+        this.atDecisionTime();
+      }, untilDecision(this.deps.clock.now(), this.settings.aiseg2DecisionHour)),
+    );
   }
 
   /** Stops the loop and hands back every device the scheduler holds. */
@@ -222,7 +248,11 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
   async setEnabled(on: boolean): Promise<void> {
     if (on === this.on_) return;
     this.on_ = on;
-    this.record({ about: 'switch', code: on ? 'enabled' : 'disabled', text: on ? 'AI solar charge turned on' : 'AI solar charge turned off: every device is handed back' });
+    this.record({
+      about: 'switch',
+      code: on ? 'enabled' : 'disabled',
+      ...(on ? { text: 'AI solar charge turned on', textJa: 'AIソーラーチャージを「入」にしました' } : { text: 'AI solar charge turned off: every device is handed back', textJa: 'AIソーラーチャージを「切」にしました：すべての機器を元の運転に戻します' }),
+    });
     if (on) return this.planNow();
     this.plan = undefined;
     this.summary = undefined;
@@ -287,21 +317,35 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
       message: [...choices.map((c) => c.message), correction?.message ?? ''].join(' ').trim() || 'no forecast source is configured',
       messageJa: [...choices.map((c) => c.messageJa), correction?.messageJa ?? ''].join('') || '予報の取得元が設定されていません',
     };
-    this.record({ about: 'forecast', code: this.forecastState.status, text: this.forecastState.message });
+    this.record({ about: 'forecast', code: this.forecastState.status, text: this.forecastState.message, textJa: this.forecastState.messageJa });
 
     this.linkage = warningLinkage(forecast?.warnings ?? [], now, this.linkageState, this.settings.warnings);
-    this.record({ about: 'warning', code: this.linkage.active ? 'active' : 'none', text: this.linkage.message });
+    this.record({ about: 'warning', code: this.linkage.active ? 'active' : 'none', text: this.linkage.message, textJa: this.linkage.messageJa });
 
-    const live = liveInput(now, this.deps.home.devices(), forecast, this.deps.history(), this.settings);
-    this.gates = this.evaluate(live, forecast);
-    for (const g of this.gates) {
+    const live = liveInput(now, this.deps.home.devices(), forecast, this.deps.history(), this.settings, this.deps.hotWater?.());
+    const gates = this.evaluate(live, forecast);
+    // the compatibility mode keeps the day's decision, its gates and reasons included, until the next day's
+    const kept = this.settings.mode === 'aiseg2' && !decisionDue(now, this.aiseg2Day?.dateKey, this.settings.aiseg2DecisionHour) ? this.aiseg2Day : undefined;
+    this.gates = kept?.gates ?? gates;
+    for (const g of kept ? [] : gates) {
       const blocked = explainBlocked(g.device, g.gates);
-      this.record({ about: g.device, code: blocked ? 'gate-closed' : 'gate-open', text: blocked ?? 'every gate passed' });
+      this.record({
+        about: g.device,
+        code: blocked ? 'gate-closed' : 'gate-open',
+        text: blocked ?? 'every gate passed',
+        textJa: explainBlocked(g.device, g.gates, 'ja') ?? 'すべての条件を満たしています',
+      });
     }
 
     if (this.linkage.suspendSolar) {
       this.plan = undefined;
-      this.setSummary(now, { status: 'suspended', replaced: true, gainYen: 0, solveMs: 0, shortfalls: [], next: [], text: `no solar plan: ${this.linkage.message}` });
+      const why = { text: `no solar plan: ${this.linkage.message}`, textJa: `ソーラー計画なし：${this.linkage.messageJa}` };
+      this.setSummary(now, { status: 'suspended', replaced: true, gainYen: 0, solveMs: 0, shortfalls: [], next: [], ...why });
+      return this.tick();
+    }
+    if (kept) {
+      this.plan = kept.plan;
+      this.setSummary(kept.at, kept.summary);
       return this.tick();
     }
     const allowed = new Set(this.gates.filter((g) => g.allowed).map((g) => g.device));
@@ -313,32 +357,38 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     };
     if (!input.ecocute && !input.battery && !input.ev) {
       this.plan = undefined;
-      this.setSummary(now, { status: 'none', replaced: true, gainYen: 0, solveMs: 0, shortfalls: [], next: [], text: 'nothing to plan: no enabled device passes its gates' });
+      const aiseg2 = this.settings.mode === 'aiseg2';
+      const why = aiseg2
+        ? { text: `AiSEG2 rules, decided for the day at ${clock(now)}: no enabled device passes its gates`, textJa: `AiSEG2互換ルール（${clock(now)}に本日分を判定）：条件を満たす対象機器がありません` }
+        : { text: 'nothing to plan: no enabled device passes its gates', textJa: '計画なし：条件を満たす対象機器がありません' };
+      this.setSummary(now, { status: 'none', replaced: true, gainYen: 0, solveMs: 0, shortfalls: [], next: [], ...why });
+      if (aiseg2) this.aiseg2Day = { dateKey: jstTime(now).dateKey, at: now, plan: undefined, gates, summary: this.summary! };
       return this.tick();
     }
     if (this.settings.mode === 'aiseg2') {
-      const p = aiseg2Plan(input, {
+      const day = restOfToday(input, now);
+      const p = aiseg2Plan(day, {
         tariff: live.tariff,
         dataCondition: live.dataCondition,
         ecocuteNeedKwh: live.needs.ecocute,
         evNeedKwh: live.needs.ev,
-        carHome: input.slots.map((_, i) => live.carHome(i)),
+        carHome: day.slots.map((_, i) => live.carHome(i)),
       });
       this.plan = p;
-      this.setSummary(now, summaryOf(now, p, true, 0, `AiSEG2 rules: surplus window ${live.window.text}`));
+      const text = say((l) =>
+        l === 'ja'
+          ? `AiSEG2互換ルール（${clock(now)}に本日分を判定）：余剰電力の時間帯 ${live.window.textJa}`
+          : `AiSEG2 rules, decided for the day at ${clock(now)}: surplus window ${live.window.text}`,
+      );
+      this.setSummary(now, summaryOf(now, p, true, 0, withNote(text, day.ecocute ? live.hotWater : undefined)));
+      this.aiseg2Day = { dateKey: jstTime(now).dateKey, at: now, plan: p, gates, summary: this.summary! };
     } else {
       const highs = await (this.deps.solver ?? loadSolver)();
       const first = this.plan === undefined;
       const r = replan(highs, input, this.plan, this.settings.replanThresholdYen);
-      const text = first
-        ? `new plan (${r.plan.status}, ${r.plan.solveMs.toFixed(0)} ms): expected net cost ${r.plan.objective.totalYen.toFixed(0)} yen`
-        : r.replaced
-          ? `re-planned: the new plan saves ${r.gainYen.toFixed(0)} yen over keeping the current one (threshold ${this.settings.replanThresholdYen} yen)`
-          : r.gainYen === 0
-            ? 'plan confirmed: the fresh data give the same on/off decisions'
-            : `kept the current on/off plan: a new one would save only ${r.gainYen.toFixed(0)} yen (threshold ${this.settings.replanThresholdYen} yen)`;
       this.plan = r.plan;
-      this.setSummary(now, summaryOf(now, r.plan, r.replaced || first, r.gainYen, text));
+      const text = planSentence(r, first, this.settings.replanThresholdYen);
+      this.setSummary(now, summaryOf(now, r.plan, r.replaced || first, r.gainYen, withNote(text, input.ecocute ? live.hotWater : undefined)));
     }
     return this.tick();
   }
@@ -362,6 +412,11 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
       surplusKwh: live.window.surplusKwh,
       windowStart: live.window.start,
       windowEnd: live.window.end,
+      // "during the surplus window" as the replaced product says, read as "in force now": the JMA warnings
+      // file as parsed (forecast/jma.ts: areaTypes[].areas[].warnings[] of {code, status}) says what is in
+      // force, not until when, and no real JMA warnings file with time-series levels was available to
+      // build and test a reader for them (the recorded data hold forecasts only). A warning in force now is
+      // therefore taken to last through the window: the safe mistake, as the battery then keeps its backup.
       warningsInWindow: forecast?.warnings ?? [],
     };
     const eco = devices.find((d) => roleOf(d) === 'ecocute');
@@ -403,7 +458,7 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
   private wantsFromPlan(now: number): Wants {
     const wants: { -readonly [R in Role]?: Want } = {};
     for (const g of this.gates) {
-      if (!g.allowed) wants[g.device] = { kind: 'release', reason: explainBlocked(g.device, g.gates) ?? 'blocked' };
+      if (!g.allowed) wants[g.device] = { kind: 'release', reason: { text: explainBlocked(g.device, g.gates) ?? 'blocked', textJa: explainBlocked(g.device, g.gates, 'ja') ?? '条件を満たしていません' } };
     }
     const slot = Math.floor(now / HALF_HOUR_MS) * HALF_HOUR_MS;
     const d = this.plan?.decisions.find((x) => x.start === slot);
@@ -413,23 +468,28 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     }
     const meter = this.deps.home.devices().find((x) => x.kind === 'meter' && x.online);
     const gridW = meter?.readings.powerW?.value;
-    const runs: [Role, boolean, Reason | undefined, number][] = [
-      ['ecocute', d.ecocute?.heat ?? false, d.ecocute?.reason, this.settings.ecocute.heatPumpKw],
-      ['ev', (d.ev?.kw ?? 0) > 0, d.ev?.reason, d.ev?.kw ?? 0],
+    // a charger that takes a charging power runs at the plan's and follows the surplus down to its minimum;
+    // the heat pump and an on/off charger run at their own power or not at all
+    const stepped = steppedCharger(this.deps.home.devices().find((x) => roleOf(x) === 'ev' && isEnabled(x, this.settings.enabled)), this.settings);
+    const evKw = d.ev?.kw ?? 0;
+    const runs: [Role, boolean, Reason | undefined, [number, number]][] = [
+      ['ecocute', d.ecocute?.heat ?? false, d.ecocute?.reason, [this.settings.ecocute.heatPumpKw, this.settings.ecocute.heatPumpKw]],
+      ['ev', evKw > 0, d.ev?.reason, [stepped ? Math.min(evKw, this.settings.ev.minKw) : evKw, evKw]],
     ];
-    for (const [role, on, reason, kw] of runs) {
+    for (const [role, on, reason, range] of runs) {
       if (!reason) continue;
       if (!on) {
         this.regulators.delete(role);
-        wants[role] = { kind: 'release', reason: reason.text };
+        wants[role] = { kind: 'release', reason: saidOf(reason) };
         continue;
       }
-      const run = this.regulated(role, reason, kw, gridW, now);
-      wants[role] = run.on ? { kind: 'on', reason: run.text } : { kind: 'release', reason: run.text };
+      const run = this.regulated(role, reason, range, gridW, now);
+      const power = role === 'ev' && stepped ? { kw: run.kw } : {};
+      wants[role] = run.on ? { kind: 'on', reason: run.why, ...power } : { kind: 'release', reason: run.why };
     }
     if (d.battery) {
       const b = d.battery;
-      wants.battery = b.command === 'auto' ? { kind: 'release', reason: b.reason.text } : { kind: 'mode', mode: b.command, reason: b.reason.text };
+      wants.battery = b.command === 'auto' ? { kind: 'release', reason: saidOf(b.reason) } : { kind: 'mode', mode: b.command, reason: saidOf(b.reason) };
     }
     return wants;
   }
@@ -439,19 +499,23 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
    * for the regulator's disable delay (a cloud) stops it, surplus for its enable delay starts it again.
    * Runs justified by price or a deadline are not regulated: they buy on purpose.
    */
-  private regulated(role: Role, reason: Reason, kw: number, gridW: number | undefined, now: number): { on: boolean; text: string } {
+  private regulated(role: Role, reason: Reason, [minKw, kw]: [number, number], gridW: number | undefined, now: number): { on: boolean; kw: number; why: Said } {
     // the compatibility rules run only on forecast surplus, so their runs are regulated too
     const bySurplus = reason.code.includes('surplus') || reason.code.startsWith('aiseg2-');
     if (!bySurplus || gridW === undefined) {
       this.regulators.delete(role);
-      return { on: true, text: reason.text };
+      return { on: true, kw, why: saidOf(reason) };
     }
     // the plan's run starts as planned; from then on the meter decides (gridW is + buying, the regulator
-    // wants + export). Both devices are switched on and off only, so they run at the plan's power or not at all.
+    // wants + export): between the device's minimum and the plan's power, or off
     const previous = this.regulators.get(role);
-    const state: RegulatorState = previous ? regulate(previous, now, -gridW / 1000, { ...DEFAULT_REGULATOR, minKw: kw, maxKw: kw }) : { on: true, kw, reason };
+    const state: RegulatorState = previous ? regulate(previous, now, -gridW / 1000, { ...DEFAULT_REGULATOR, minKw, maxKw: kw }) : { on: true, kw, reason };
     this.regulators.set(role, state);
-    return state.on ? { on: true, text: reason.text } : { on: false, text: `${reason.text}; held back by the live meter: ${state.reason.text}` };
+    if (state.on) {
+      if (state.kw >= kw - 1e-9) return { on: true, kw, why: saidOf(reason) };
+      return { on: true, kw: state.kw, why: say((l) => (l === 'ja' ? `${inLang(reason, l)}。実際のメーターの値に合わせて：${inLang(state.reason, l)}` : `${reason.text}; following the live meter: ${state.reason.text}`)) };
+    }
+    return { on: false, kw: 0, why: say((l) => (l === 'ja' ? `${inLang(reason, l)}。実際のメーターの値で見合わせ：${inLang(state.reason, l)}` : `${reason.text}; held back by the live meter: ${state.reason.text}`)) };
   }
 
   private async execute(wants: Wants): Promise<void> {
@@ -459,7 +523,7 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     this.lastSteps = steps;
     let replanSoon = false;
     for (const s of steps) {
-      this.record({ about: s.role, identity: s.identity, code: s.code, text: s.text });
+      this.record({ about: s.role, identity: s.identity, code: s.code, text: s.text, textJa: s.textJa });
       if (s.code === 'override') replanSoon = true;
       // the warning top-up is done once a day; the gates then refuse solar reheating that day
       if (s.role === 'ecocute' && s.code === 'write' && this.linkage?.suspendSolar && wants.ecocute?.kind === 'on') {
@@ -470,22 +534,23 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     if (replanSoon) this.scheduleReplan('a device was changed by someone else');
   }
 
-  private setSummary(now: number, s: Omit<PlanSummary, 'createdAt'>): void {
-    this.summary = { createdAt: now, ...s };
-    this.record({ about: 'plan', code: s.status, text: s.text });
+  private setSummary(createdAt: number, s: Omit<PlanSummary, 'createdAt'>): void {
+    this.summary = { ...s, createdAt };
+    this.record({ about: 'plan', code: s.status, text: s.text, textJa: s.textJa });
   }
 
   /** Appends to the decision log when something new is said about the subject (repeats are not logged). */
   private record(e: Omit<DecisionEntry, 'at'>): void {
     const key = `${e.about}/${e.identity ?? ''}`;
-    const said = `${e.code} ${e.text}`;
-    if (this.lastText.get(key) === said) return;
-    this.lastText.set(key, said);
+    const repeat = `${e.code} ${e.text}`;
+    if (this.lastText.get(key) === repeat) return;
+    this.lastText.set(key, repeat);
     const entry: DecisionEntry = { at: this.deps.clock.now(), ...e };
     this.log_.push(entry);
     if (this.log_.length > this.settings.decisionLogSize) this.log_.splice(0, this.log_.length - this.settings.decisionLogSize);
     // device steps name their device already ("EcoCute: set manual_heating ...")
-    const line = e.identity === undefined ? `${e.about}: ${e.text}` : e.text;
+    const lang = this.settings.language;
+    const line = e.identity === undefined ? `${lang === 'ja' ? `${ABOUT_JA[e.about]}：` : `${e.about}: `}${inLang(e, lang)}` : inLang(e, lang);
     if (e.code === 'failed' || e.code === 'override') this.deps.log.warn(line);
     else if (e.code === 'write' || e.about === 'plan' || e.about === 'warning' || e.about === 'switch') this.deps.log.info(line);
     else this.deps.log.debug(line);
@@ -514,130 +579,48 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
   }
 }
 
+/** A plan sentence with the note on the inputs it rests on. */
+function withNote(s: Said, note: Said | undefined): Said {
+  return note ? { text: `${s.text}; ${note.text}`, textJa: `${s.textJa}。${note.textJa}` } : s;
+}
+
+/** A plan's reason as a want's (a reason made without Japanese says its English). */
+const saidOf = (r: Reason): Said => ({ text: r.text, textJa: inLang(r, 'ja') });
+
 /** What about a device calls for a new plan when it changes: answering or not, the car plugged in or not. */
 function signatureOf(device: HomeDevice): string {
   return `${device.online ? 'online' : 'offline'}/${device.readings.vehicle?.value ?? ''}`;
 }
 
 /** The status shows today's rest of the plan (what a homeowner looks at); tomorrow's part changes before it matters. */
-function summaryOf(now: number, p: Plan, replaced: boolean, gainYen: number, text: string): Omit<PlanSummary, 'createdAt'> {
+function summaryOf(now: number, p: Plan, replaced: boolean, gainYen: number, text: Said): Omit<PlanSummary, 'createdAt'> {
   const endOfToday = startOfJstDay(now) + DAY_MS;
-  return { status: p.status, replaced, gainYen, solveMs: p.solveMs, objective: p.objective, shortfalls: p.shortfalls, next: p.decisions.filter((d) => d.start < endOfToday), text };
+  return { status: p.status, replaced, gainYen, solveMs: p.solveMs, objective: p.objective, shortfalls: p.shortfalls, next: p.decisions.filter((d) => d.start < endOfToday), ...text };
 }
 
-interface LiveInput {
-  readonly input: PlanInput;
-  readonly tariff: GateInput['tariff'];
-  readonly dataCondition: GateInput['dataCondition'];
-  readonly window: { readonly start: number; readonly end: number; readonly surplusKwh: number; readonly purchaseKwh: number; readonly text: string };
-  /** Electricity each device needs: the EcoCute to fill its tank, the car to reach its departure target, kWh. */
-  readonly needs: { readonly ecocute: number; readonly ev: number };
-  readonly carHome: (slot: number) => boolean;
-}
+/** How the plan was found, in Japanese (the English status is the plan's own code). */
+const STATUS_JA: Readonly<Record<Plan['status'], string>> = { optimal: '最適解', 'relax-and-fix': '高速近似', fallback: '予備の計画', aiseg2: 'AiSEG2互換' };
 
-/**
- * The planner's input from the live home: slots from now to the end of tomorrow with the forecast PV,
- * the load forecast from the home's own history and the tariff's prices; the devices as they report
- * themselves (tank, battery and car energy), with the parameters they do not report from the settings.
- * A device without the readings the plan needs is left out (it runs on its own).
- */
-function liveInput(now: number, all: readonly HomeDevice[], forecast: Forecast | undefined, history: readonly DayUsage[], s: SchedulerSettings): LiveInput {
-  const devices = all.filter((d) => isEnabled(d, s.enabled) && d.online);
-  const first = Math.floor(now / HALF_HOUR_MS) * HALF_HOUR_MS;
-  const n = Math.max(1, Math.min(s.maxHorizonSlots, (startOfJstDay(now) + 2 * DAY_MS - first) / HALF_HOUR_MS));
-  const starts = Array.from({ length: n }, (_, i) => first + i * HALF_HOUR_MS);
-  const pv = new Map((forecast?.pv ?? []).map((p) => [p.start, p.kwh]));
-  const loadByDay = new Map<string, number[] | undefined>();
-  const loadAt = (t: number): number => {
-    const { dateKey } = jstTime(t);
-    if (!loadByDay.has(dateKey)) {
-      const weatherClass: WeatherClass = forecast?.days.find((d) => d.dateKey === dateKey)?.weatherClass ?? 'unknown';
-      loadByDay.set(dateKey, forecastLoad(history, { dateKey, weatherClass, extraHolidays: [] })?.slotsKwh);
-    }
-    return loadByDay.get(dateKey)?.[Math.floor(jstTime(t).minuteOfDay / 30)] ?? FALLBACK_LOAD_KWH;
-  };
-  const slots = starts.map((t) => ({ start: t, pvKwh: pv.get(t) ?? 0, loadKwh: loadAt(t), buyYen: s.tariff.buyPrice(t), sellYen: s.tariff.sellPrice(t) }));
-  const find = (role: Role): HomeDevice | undefined => devices.find((d) => roleOf(d) === role);
-
-  let ecocute: PlanInput['ecocute'];
-  const eco = find('ecocute');
-  const remainingL = eco?.readings.remainingHotWaterL?.value;
-  if (eco && remainingL !== undefined) {
-    const tankL = eco.readings.tankCapacityL?.value ?? s.ecocute.tankL;
-    const config = { ...s.ecocute, tankL };
-    const capacityKwh = tankKwh(config);
-    ecocute = {
-      capacityKwh,
-      storedKwh: Math.min(capacityKwh, (capacityKwh * remainingL) / tankL),
-      heatPumpKw: s.ecocute.heatPumpKw,
-      cop: s.ecocute.cop,
-      lossPerSlot: s.ecocute.lossPerDay / 48,
-      // the typical family's draws (morning, lunch, the evening bath) until the home's own are recorded
-      drawKwh: starts.map((t) => hotWaterDrawKwh(t, config, 1)),
-      reserveKwh: s.ecocute.reserveShare * capacityKwh,
-      heating: eco.readings.heatingMode?.value === 'manual_heating',
-      slotsInState: 48,
-    };
+/** What became of the round: a first plan, a replacement worth its threshold, or the current plan kept. */
+function planSentence(r: Replanned, first: boolean, thresholdYen: number): Said {
+  const gain = (l: Lang): string => wholeYen(r.gainYen, l);
+  const threshold = (l: Lang): string => wholeYen(thresholdYen, l);
+  if (first) {
+    const ms = r.plan.solveMs.toFixed(0);
+    const cost = (l: Lang): string => wholeYen(r.plan.objective.totalYen, l);
+    return say((l) => (l === 'ja' ? `新しい計画（${STATUS_JA[r.plan.status]}、${ms}ミリ秒）：見込みの電気代（買電－売電）${cost(l)}` : `new plan (${r.plan.status}, ${ms} ms): expected net cost ${cost(l)}`));
   }
-
-  let battery: PlanInput['battery'];
-  const bat = find('battery');
-  const batKwh = bat?.readings.remainingWh !== undefined ? bat.readings.remainingWh.value / 1000 : bat?.readings.socPct !== undefined ? (bat.readings.socPct.value / 100) * s.battery.capacityKwh : undefined;
-  if (bat && batKwh !== undefined) {
-    const b = s.battery;
-    battery = { capacityKwh: b.capacityKwh, storedKwh: Math.min(b.capacityKwh, batKwh), minKwh: b.capacityKwh * b.minShare, chargeKw: b.chargeKw, dischargeKw: b.dischargeKw, efficiency: b.efficiency };
+  if (r.replaced) {
+    return say((l) =>
+      l === 'ja'
+        ? `計画を更新しました：今の計画を続けるより${gain(l)}得になります（しきい値${threshold(l)}）`
+        : `re-planned: the new plan saves ${gain(l)} over keeping the current one (threshold ${threshold(l)})`,
+    );
   }
-
-  let ev: PlanInput['ev'];
-  const car = find('ev');
-  const carKwh = car?.readings.remainingWh !== undefined ? car.readings.remainingWh.value / 1000 : car?.readings.socPct !== undefined ? (car.readings.socPct.value / 100) * s.ev.capacityKwh : undefined;
-  const plugged = car !== undefined && CAR_PLUGGED.has(car.readings.vehicle?.value ?? '');
-  // the car leaves at the next leave hour on a weekday; on holidays it stays (the household model's week)
-  let departSlot = n + 1;
-  for (let i = 0; i < n; i++) {
-    const local = jstTime(starts[i]!);
-    if (i > 0 && dayType(starts[i]!) === 'weekday' && Math.abs(local.minuteOfDay / 60 - s.ev.leaveHour) < 0.25) {
-      departSlot = i;
-      break;
-    }
-  }
-  if (car && plugged && carKwh !== undefined) {
-    const e = s.ev;
-    ev = {
-      capacityKwh: e.capacityKwh,
-      storedKwh: carKwh,
-      minKw: e.minKw,
-      maxKw: e.maxKw,
-      // DA switches charging on and off; the home model sets no charging power, so the charger runs at its own
-      control: 'onoff',
-      efficiency: e.efficiency,
-      stays: [{ arriveSlot: 0, departSlot, tripKwhBefore: 0, targetKwh: e.departureTargetKwh }],
-      charging: car.readings.operationMode?.value === 'charge',
-      slotsInState: 48,
-    };
-  }
-
-  const input: PlanInput = { slots, ecocute, battery, ev };
-  const [a, b] = surplusWindow(input);
-  const windowSlots = slots.slice(a, b);
-  const start = slots[a]?.start ?? first;
-  const end = b > a ? slots[b - 1]!.start + SLOT_HOURS * 3_600_000 : start;
-  const dayStart = startOfJstDay(now);
-  return {
-    input,
-    tariff: tariffFacts(s.tariff, dayStart, dayStart + DAY_MS),
-    dataCondition: dataCondition(history, dayType(now)),
-    window: {
-      start,
-      end,
-      surplusKwh: windowSlots.reduce((sum, x) => sum + surplusOf(x), 0),
-      purchaseKwh: windowSlots.reduce((sum, x) => sum + Math.max(0, x.loadKwh - x.pvKwh), 0),
-      text: b > a ? `${jstTime(start).dateKey} ${timeWindow(start, end)}` : 'none forecast',
-    },
-    needs: {
-      ecocute: ecocute ? Math.max(0, ecocute.capacityKwh - ecocute.storedKwh) / ecocute.cop : 0,
-      ev: ev ? Math.max(0, s.ev.departureTargetKwh - ev.storedKwh) / s.ev.efficiency : 0,
-    },
-    carHome: (i) => plugged && i < departSlot,
-  };
+  if (r.gainYen === 0) return { text: 'plan confirmed: the fresh data give the same on/off decisions', textJa: '計画を確認しました：最新のデータでも入・切の判断は同じです' };
+  return say((l) =>
+    l === 'ja'
+      ? `今の入・切の計画を続けます：新しい計画でも${gain(l)}しか得にならないため（しきい値${threshold(l)}）`
+      : `kept the current on/off plan: a new one would save only ${gain(l)} (threshold ${threshold(l)})`,
+  );
 }

@@ -65,13 +65,13 @@ export function warningLinkage(warningsInForce: readonly WeatherWarning[], now: 
   const doneJa: string[] = [];
   if (settings.topUpHotWater) {
     wants.ecocute = reheatDoneToday
-      ? { kind: 'leave', reason: `hot water was already topped up today for the weather warning (${names})` }
-      : { kind: 'on', reason: `topping up hot water ahead of the storm: ${names}` };
+      ? { kind: 'leave', reason: { text: `hot water was already topped up today for the weather warning (${names})`, textJa: `気象警報（${namesJa}）のため本日すでに沸き増ししました` } }
+      : { kind: 'on', reason: { text: `topping up hot water ahead of the storm: ${names}`, textJa: `荒天に備えて沸き増しします：${namesJa}` } };
     done.push(reheatDoneToday ? 'hot water topped up today' : 'topping up hot water');
     doneJa.push(reheatDoneToday ? '本日沸き増し済み' : '沸き増しします');
   }
   if (settings.chargeBattery) {
-    wants.battery = { kind: 'mode', mode: 'charge', reason: `charging the battery to full for a possible outage: ${names}` };
+    wants.battery = { kind: 'mode', mode: 'charge', reason: { text: `charging the battery to full for a possible outage: ${names}`, textJa: `停電に備えて蓄電池を満充電します：${namesJa}` } };
     done.push('charging the battery to full');
     doneJa.push('蓄電池を満充電します');
   }

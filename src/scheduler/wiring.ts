@@ -3,7 +3,8 @@
  * store to a running SchedulerService, with everything around it that is not planning:
  * - the forecast feeds (JMA for the weather and warnings, Open-Meteo or a fixed profile for the solar),
  *   each fetched forecast remembered for the load history and the PV correction (inputs/);
- * - the service's history inputs, built from the store's half-hours;
+ * - the service's history inputs, built from the store's half-hours, and the EcoCute's hot-water use,
+ *   from its remaining-hot-water readings;
  * - every decision kept in the store and, with MQTT on, published with the status and the weather warning;
  * - the "AI solar charge" switch restored after a restart.
  * The platform only starts it and stops it (before the store, so the last decisions are kept).
@@ -63,13 +64,16 @@ export function schedulerSettings(config: SchedulerConfig): SchedulerSettings {
   return {
     ...d,
     mode: config.mode,
+    language: config.language,
+    aiseg2DecisionHour: config.aiseg2DecisionHour,
     enabled: (Object.keys(KIND_OF) as (keyof typeof KIND_OF)[]).filter((k) => config.devices[k]).map((k) => KIND_OF[k]),
     tariff: makeTariff(config.tariff),
     fullPurchaseMode: config.purchaseMode === 'full',
     facts: { ...d.facts, ownSolarChargeOn: config.ecocute.ownSolarCharge, daytimeReheatStopSupported: config.ecocute.daytimeReheatStopSupported, batteryAppMode: config.battery.appMode },
     ecocute: { ...d.ecocute, heatPumpKw: config.ecocute.heatPumpKw },
-    // the home model switches charging on and off (DA); it sets no charging power
-    ev: { ...d.ev, capacityKwh: config.ev.capacityKwh, maxKw: config.ev.chargerKw, control: 'onoff', departureTargetKwh: config.ev.targetKwh, leaveHour: config.ev.departureHour },
+    // stepped where the charger lets its power be set (EB in its Set map); the others are switched on and off
+    ev: { ...d.ev, capacityKwh: config.ev.capacityKwh, maxKw: config.ev.chargerKw, control: 'stepped', departureTargetKwh: config.ev.targetKwh },
+    evDepartureHours: config.ev.departureHours,
     battery: { ...d.battery, capacityKwh: config.battery.capacityKwh, chargeKw: config.battery.chargeKw, dischargeKw: config.battery.chargeKw },
     warnings: config.warnings,
   };
@@ -96,6 +100,12 @@ export async function startSchedulerRuntime(options: SchedulerRuntimeOptions): P
     if (planned(d)) guard(log, 'reading the usage history', inputs.refresh());
   };
   home.on('device-added', onDeviceAdded);
+  // the EcoCute's remaining hot water, reading by reading: the home's own hot-water use for the plan
+  const onDeviceChanged = (d: HomeDevice): void => {
+    const remaining = d.readings.remainingHotWaterL;
+    if (remaining && roleOf(d) === 'ecocute' && planned(d)) inputs.observeHotWater(remaining.at, remaining.value);
+  };
+  home.on('device-changed', onDeviceChanged);
   const feeds = forecastProviders(config, log, options.forecastBaseUrl).map((p) => new ForecastFeed(inputs.remembering(p), clock));
   const service = new SchedulerService(
     {
@@ -105,6 +115,7 @@ export async function startSchedulerRuntime(options: SchedulerRuntimeOptions): P
       feeds,
       history: () => inputs.history(),
       forecastOutcomes: () => inputs.outcomes(),
+      hotWater: () => inputs.hotWater(),
       // on at the first start: turning the scheduler on in the settings is the homeowner's choice
       enabled: inputs.enabled() ?? true,
       ...(options.solver ? { solver: options.solver } : {}),
@@ -140,6 +151,7 @@ export async function startSchedulerRuntime(options: SchedulerRuntimeOptions): P
     service,
     async stop() {
       home.off('device-added', onDeviceAdded);
+      home.off('device-changed', onDeviceChanged);
       await service.stop();
       service.off('status', onStatus);
       service.off('decision', onDecision);

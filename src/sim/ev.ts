@@ -18,6 +18,11 @@ export interface EvOptions {
   readonly initialSocPct?: number;
   /** Charging power setting at start (EB), W. */
   readonly chargePowerW?: number;
+  /**
+   * false: the power is set on the unit only (EB readable, not in the Set map), as on many plain
+   * chargers; the controller can then only switch charging on and off.
+   */
+  readonly chargePowerSettable?: boolean;
   readonly minChargeW?: number;
   readonly maxChargeW?: number;
   /** 0 = a charger that cannot discharge (0x02A1). */
@@ -36,6 +41,7 @@ export interface EvState {
   /** Grid-side power of the last step: + charging, - discharging, W. */
   readonly powerW: number;
   readonly chargePowerW: number;
+  readonly chargePowerSettable: boolean;
   readonly minChargeW: number;
   readonly maxChargeW: number;
   readonly capacityWh: number;
@@ -59,6 +65,7 @@ export class ElectricVehicle {
   private readonly maxChargeW: number;
   private readonly maxDischargeW: number;
   private readonly commuteWh: number;
+  private readonly chargePowerSettable: boolean;
   private readonly seed: number;
   private mode: EvMode;
   private chargePowerW: number;
@@ -77,6 +84,7 @@ export class ElectricVehicle {
     this.maxChargeW = options.maxChargeW ?? 6000;
     this.maxDischargeW = options.maxDischargeW ?? 6000;
     this.chargePowerW = options.chargePowerW ?? 3000;
+    this.chargePowerSettable = options.chargePowerSettable ?? true;
     this.commuteWh = options.commuteWh ?? 6000;
     this.mode = options.mode ?? 'charge';
     this.seed = options.seed ?? 1;
@@ -89,6 +97,7 @@ export class ElectricVehicle {
       mode: this.mode,
       powerW: this.powerW,
       chargePowerW: this.chargePowerW,
+      chargePowerSettable: this.chargePowerSettable,
       minChargeW: this.minChargeW,
       maxChargeW: this.maxChargeW,
       capacityWh: this.store.capacityWh,
@@ -106,9 +115,9 @@ export class ElectricVehicle {
     return true;
   }
 
-  /** EB; refused outside what the charger can do. */
+  /** EB; refused outside what the charger can do, or when its power is set on the unit only. */
   setChargePowerW(watts: number): boolean {
-    if (!(watts >= this.minChargeW && watts <= this.maxChargeW)) return false;
+    if (!this.chargePowerSettable || !(watts >= this.minChargeW && watts <= this.maxChargeW)) return false;
     this.chargePowerW = watts;
     return true;
   }

@@ -29,14 +29,15 @@ export interface SchedulerStatus {
   readonly mode: string;
   readonly plannedAt: number | null;
   readonly planStatus: string | null;
-  /** The plan in one sentence, as the service words it. */
+  /** The plan in one sentence, as the service words it, in English and Japanese. */
   readonly summary: string | null;
+  readonly summaryJa: string | null;
   /** Today's windows in time order (idle runs of a device are left out), from the slots the service shares. */
   readonly plan: readonly PlanWindow[];
   readonly shortfalls: readonly Reason[];
   readonly gates: readonly DeviceGates[];
   /** Per device, the last thing done or why not. */
-  readonly steps: readonly { readonly identity: string; readonly role: string; readonly code: string; readonly text: string }[];
+  readonly steps: readonly { readonly identity: string; readonly role: string; readonly code: string; readonly text: string; readonly textJa: string }[];
 }
 
 export function schedulerStatus(s: ServiceStatus, dayStart: number): SchedulerStatus {
@@ -46,10 +47,11 @@ export function schedulerStatus(s: ServiceStatus, dayStart: number): SchedulerSt
     plannedAt: s.plan?.createdAt ?? null,
     planStatus: s.plan?.status ?? null,
     summary: s.plan?.text ?? null,
+    summaryJa: s.plan?.textJa ?? null,
     plan: s.plan ? planWindows(s.plan.next, dayStart, dayStart + SLOTS_PER_DAY * HALF_HOUR_MS) : [],
     shortfalls: s.plan?.shortfalls ?? [],
     gates: s.gates,
-    steps: s.devices.map((d) => ({ identity: d.identity, role: d.role, code: d.code, text: d.text })),
+    steps: s.devices.map((d) => ({ identity: d.identity, role: d.role, code: d.code, text: d.text, textJa: d.textJa })),
   };
 }
 

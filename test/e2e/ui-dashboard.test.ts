@@ -115,6 +115,11 @@ test('the dashboard shows the status file, and the file matches the emulator', {
   assert.match(await ui.getByTestId('weather').textContent() ?? '', /晴れ.*雷注意報/);
   assert.match(await ui.getByTestId('gates-battery').textContent() ?? '', /見送り.*蓄電池が余剰充電に対応する運転モードではありません/);
   assert.match(await ui.getByTestId('warnings').textContent() ?? '', /気象庁から応答がないため/);
+  // the plan, its reasons and the steps are the scheduler's Japanese sentences, not its English ones
+  assert.equal(await ui.getByTestId('plan-summary').textContent(), '余剰電力でエコキュートを沸き増しし、EVを充電します：売電より42円お得です');
+  const reasonsJa = await ui.getByTestId('plan-reason').allTextContents();
+  assert.deepEqual(reasonsJa.map((r) => r.split('：')[0]), ['エコキュートを沸き増しします', 'EVを充電します']);
+  for (const text of [...reasonsJa, ...(await ui.getByTestId('step').allTextContents())]) assert.doesNotMatch(text, /\b(heating|charging|surplus|selling|yen|the|already)\b/i, text);
   await screenshot(page, 'dashboard-desktop-ja');
   await page.setViewportSize(VIEWPORTS.phone);
   await screenshot(page, 'dashboard-phone-ja');

@@ -14,6 +14,7 @@ import { makeTariff, TARIFF_PRESETS } from '../../src/scheduler/tariff.js';
 import { HALF_HOUR_MS, jstTime, startOfJstDay } from '../../src/scheduler/calendar.js';
 import { startStatusPublisher, statusFilePath, type StatusSources } from '../../src/ui-status/index.js';
 import { monthBounds } from '../../src/ui-status/energy.js';
+import { chargeReason, heatReason, idleChargeReason, idleHeatReason } from '../../src/scheduler/planner/reasons.js';
 import type { SlotDecision } from '../../src/scheduler/planner/types.js';
 import type { SchedulerStatus } from '../../src/scheduler/service.js';
 import type { HalfHourRecord } from '../../src/wisun/history.js';
@@ -72,8 +73,8 @@ const next: SlotDecision[] = Array.from({ length: 48 }, (_, i) => {
   const charge = i >= 22 && i < 27;
   return {
     start: at(i),
-    ecocute: { heat, kwh: heat ? 0.6 : 0, reason: heat ? { code: 'heat-surplus', text: 'heating: 1.2 kWh solar surplus is forecast in this half-hour; selling it earns 8.5 yen while the cheapest bought power costs 31.8 yen' } : { code: 'idle', text: 'tank full enough' } },
-    ev: { kw: charge ? 3 : 0, reason: charge ? { code: 'charge-surplus', text: 'charging: surplus forecast until 13:30' } : { code: 'idle', text: 'not needed' } },
+    ecocute: { heat, kwh: heat ? 0.6 : 0, reason: heat ? heatReason({ start: at(i), pvKwh: 2, loadKwh: 0.8, buyYen: 35.8, sellYen: 8.5 }, 0.6, 31.8) : idleHeatReason(20, 20, 0) },
+    ev: { kw: charge ? 3 : 0, reason: charge ? chargeReason({ start: at(i), pvKwh: 2.5, loadKwh: 0.5, buyYen: 35.8, sellYen: 8.5 }, 1.5, 31.8, 28, at(47)) : idleChargeReason(true, 10, 40, at(47)) },
     importKwh: 0,
     exportKwh: 0,
   };
@@ -88,8 +89,8 @@ const scheduler: SchedulerStatus = {
     { device: 'ecocute', allowed: true, gates: [{ code: 'tariff-kind', passed: true, message: 'time-of-use tariff', messageJa: '時間帯別料金' }] },
     { device: 'battery', allowed: false, gates: [{ code: 'battery-mode', passed: false, message: 'the battery is not in a mode that follows surplus', messageJa: '蓄電池が余剰充電に対応する運転モードではありません' }] },
   ],
-  plan: { createdAt: now, status: 'optimal', replaced: false, gainYen: 42, solveMs: 12, shortfalls: [], next, text: 'heat the EcoCute and charge the EV on solar surplus: 42 yen better than selling it' },
-  devices: [{ identity: 'ecocute-1', role: 'ecocute', code: 'in-state', text: 'the EcoCute already runs as planned' }],
+  plan: { createdAt: now, status: 'optimal', replaced: false, gainYen: 42, solveMs: 12, shortfalls: [], next, text: 'heat the EcoCute and charge the EV on solar surplus: 42 yen better than selling it', textJa: '余剰電力でエコキュートを沸き増しし、EVを充電します：売電より42円お得です' },
+  devices: [{ identity: 'ecocute-1', role: 'ecocute', code: 'in-state', text: 'the EcoCute already runs as planned', textJa: 'エコキュートはすでに計画どおりに運転しています' }],
   decisions: [],
 };
 const home = createHome({ clock: systemClock, log: silentLogger, echonet: { interface: iface, hosts: [deviceAddress], pollMs: 1000, discoveryEveryMs: 5000 } });

@@ -20,7 +20,8 @@ const COMMANDS: Record<HomeDevice['kind'], string[]> = {
   battery: ['battery-mode'],
 };
 
-export function device(identity: string, kind: HomeDevice['kind'], values: Values, at: number, online = true): HomeDevice {
+/** `commands` replaces the kind's usual ones (a charger whose Set map has its power, 'ev-charge-power'). */
+export function device(identity: string, kind: HomeDevice['kind'], values: Values, at: number, online = true, commands: readonly string[] = COMMANDS[kind]): HomeDevice {
   const readings = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, at }]));
   return {
     identity,
@@ -29,7 +30,7 @@ export function device(identity: string, kind: HomeDevice['kind'], values: Value
     online,
     readings,
     offers: new Set(Object.keys(values) as (keyof ReadingValues)[]),
-    commands: new Set(COMMANDS[kind]) as HomeDevice['commands'],
+    commands: new Set(commands) as HomeDevice['commands'],
   } as HomeDevice;
 }
 
@@ -75,6 +76,14 @@ export class FakeHome extends EventEmitter implements SchedulerHome {
 
   setBatteryMode(identity: string, mode: BatteryMode): Promise<void> {
     return this.write(identity, 'operationMode', mode);
+  }
+
+  /** The charger's power (EB) has no reading in the home model: the write is only recorded, as "<W> W". */
+  setEvChargePower(identity: string, watts: number): Promise<void> {
+    const refused = this.refuse.get(identity);
+    if (refused) return Promise.reject(new HomeError('refused', refused));
+    this.writes.push({ identity, value: `${watts} W`, at: this.clock.now() });
+    return Promise.resolve();
   }
 
   private write(identity: string, key: 'heatingMode' | 'operationMode', value: string): Promise<void> {

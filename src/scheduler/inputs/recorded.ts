@@ -1,6 +1,7 @@
 /**
- * The scheduler's memory across restarts, kept in the plugin's store: the "AI solar charge" switch and
- * what the forecasts said about each day (forecast-memory.ts), under one small key of its own (the
+ * The scheduler's memory across restarts, kept in the plugin's store: the "AI solar charge" switch, what
+ * the forecasts said about each day (forecast-memory.ts) and the EcoCute's hot-water use (hot-water.ts),
+ * under one small key of its own (the
  * store's settings object is rewritten whole by whoever saves settings, so it is not shared).
  *
  * It also serves the service's two synchronous inputs, the usage days and the forecast outcomes, from a
@@ -12,11 +13,12 @@ import type { Clock, TimerHandle } from '../../util/clock.js';
 import { guard } from '../../util/guard.js';
 import { isRecord } from '../../util/json.js';
 import type { Logger } from '../../util/log.js';
-import { DAY_MS, startOfJstDay } from '../calendar.js';
+import { DAY_MS, HALF_HOUR_MS, startOfJstDay } from '../calendar.js';
 import type { ForecastOutcome } from '../forecast/correction.js';
 import type { Forecast, ForecastProvider } from '../forecast/types.js';
 import type { DayUsage } from '../load-history.js';
 import { EMPTY_MEMORY, MEMORY_DAYS, memoryFrom, remember, type ForecastMemory } from './forecast-memory.js';
+import { EMPTY_HOT_WATER, hotWaterFrom, hotWaterProfile, observeHotWater, type HotWaterProfile, type HotWaterRecord } from './hot-water.js';
 import { recordedInputs } from './usage.js';
 
 /** The store's key for this record. */
@@ -47,6 +49,7 @@ export interface SchedulerInputsOptions {
 interface State {
   readonly enabled?: boolean;
   readonly memory: ForecastMemory;
+  readonly hotWater: HotWaterRecord;
 }
 
 export class SchedulerInputs {
@@ -54,6 +57,8 @@ export class SchedulerInputs {
   private outcomes_: readonly ForecastOutcome[] = [];
   private saving: Promise<void> = Promise.resolve();
   private timer: TimerHandle | undefined;
+  /** The half-hour the hot-water record was last saved in: it is saved once per half-hour, not per reading. */
+  private hotWaterSavedSlot = 0;
 
   private constructor(
     private readonly options: SchedulerInputsOptions,
@@ -66,6 +71,7 @@ export class SchedulerInputs {
     const state: State = {
       ...(isRecord(stored) && typeof stored.enabled === 'boolean' ? { enabled: stored.enabled } : {}),
       memory: isRecord(stored) ? memoryFrom(stored.memory) : EMPTY_MEMORY,
+      hotWater: isRecord(stored) ? hotWaterFrom(stored.hotWater) : EMPTY_HOT_WATER,
     };
     const inputs = new SchedulerInputs(options, state);
     await inputs.refresh();
@@ -82,10 +88,29 @@ export class SchedulerInputs {
     }, next - clock.now());
   }
 
-  /** Stops the daily rebuild; resolves when the record is saved. */
+  /** Stops the daily rebuild; resolves when the record, with the latest hot-water readings, is saved. */
   async stop(): Promise<void> {
     this.timer?.cancel();
+    this.save(this.state);
     await this.saving;
+  }
+
+  /** A reading of the EcoCute's remaining hot water (litres, at the reading's time). */
+  observeHotWater(at: number, litres: number): void {
+    const hotWater = observeHotWater(this.state.hotWater, at, litres);
+    if (hotWater === this.state.hotWater) return;
+    const slot = Math.floor(at / HALF_HOUR_MS);
+    if (slot === this.hotWaterSavedSlot) {
+      this.state = { ...this.state, hotWater };
+      return;
+    }
+    this.hotWaterSavedSlot = slot;
+    this.save({ ...this.state, hotWater });
+  }
+
+  /** The home's hot-water draws by half-hour of the day, once enough days are recorded (SchedulerDeps.hotWater). */
+  hotWater(): HotWaterProfile {
+    return hotWaterProfile(this.state.hotWater, this.options.clock.now());
   }
 
   /** The complete days of the last weeks, oldest first (SchedulerDeps.history). */

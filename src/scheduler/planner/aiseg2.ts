@@ -7,7 +7,7 @@
  * eligibility gates (gates.ts). A device that passes runs in the window; the others stay on their own
  * timers, and every decision carries the gate that decided it.
  */
-import { explainBlocked, explainRun } from '../explain.js';
+import { decided, explainBlocked, explainRun, type RunReason } from '../explain.js';
 import { evaluateGates, type DeviceGates, type GateInput, type TariffFacts } from '../gates.js';
 import type { DataCondition } from '../load-history.js';
 import { surplusOf } from './reasons.js';
@@ -92,11 +92,11 @@ export function aiseg2Plan(input: PlanInput, ctx: Aiseg2Context): Aiseg2Plan {
   const heat = new Array<number>(slots.length).fill(0);
   const evKw = new Array<number>(slots.length).fill(0);
   const reasons: { ecocute?: Reason; battery?: Reason; ev?: Reason } = {};
-  const run = (device: 'ecocute' | 'battery' | 'ev', surplus: number, alternativeYen: number): Reason => ({
-    code: `aiseg2-${device}-run`,
-    text: explainRun({ device, surplusKwh: surplus, windowStart, windowEnd, sellYen: ctx.tariff.sellYen, alternativeYen }),
-  });
-  const blocked = (g: DeviceGates): Reason => ({ code: `aiseg2-${g.device}-blocked`, text: explainBlocked(g.device, g.gates) ?? '' });
+  const run = (device: 'ecocute' | 'battery' | 'ev', surplus: number, alternativeYen: number): Reason => {
+    const r: RunReason = { device, surplusKwh: surplus, windowStart, windowEnd, sellYen: ctx.tariff.sellYen, alternativeYen };
+    return { code: `aiseg2-${device}-run`, text: explainRun(r), textJa: explainRun(r, 'ja') };
+  };
+  const blocked = (g: DeviceGates): Reason => ({ code: `aiseg2-${g.device}-blocked`, text: explainBlocked(g.device, g.gates) ?? '', textJa: explainBlocked(g.device, g.gates, 'ja') ?? '' });
 
   if (input.ecocute) {
     const need = ctx.ecocuteNeedKwh;
@@ -112,7 +112,7 @@ export function aiseg2Plan(input: PlanInput, ctx: Aiseg2Context): Aiseg2Plan {
       for (let i = s; i < e; i++) heat[i] = Math.min(perSlot, need - (i - s) * perSlot);
       reasons.ecocute = run('ecocute', remaining, ctx.tariff.lowestYen);
       remaining -= need;
-    } else reasons.ecocute = g!.allowed ? { code: 'tank-full', text: 'not heating: the tank needs no heating' } : blocked(g!);
+    } else reasons.ecocute = g!.allowed ? { code: 'tank-full', ...decided('ecocute', false, { text: 'the tank needs no heating', textJa: 'タンクに沸き増しは不要です' }) } : blocked(g!);
   }
 
   let batterySurplusKwh = 0;
@@ -143,7 +143,7 @@ export function aiseg2Plan(input: PlanInput, ctx: Aiseg2Context): Aiseg2Plan {
     } else reasons.ev = blocked(g!);
   }
 
-  const idle: Reason = { code: 'aiseg2-outside-window', text: 'outside the surplus window: the device runs on its own timer' };
+  const idle: Reason = { code: 'aiseg2-outside-window', text: 'outside the surplus window: the device runs on its own timer', textJa: '余剰電力の時間帯の外です：機器は自分のタイマーで動きます' };
   const decisions: SlotDecision[] = slots.map((slot, i) => {
     const inWindow = i >= a && i < b;
     const net = slot.loadKwh + heat[i]! + evKw[i]! * SLOT_HOURS - slot.pvKwh;

@@ -7,8 +7,18 @@
 import type { Highs } from 'highs';
 import { buildModel, staySlots, storedValues, switchedDevices } from './model.js';
 import { relaxAndFix } from './relax-and-fix.js';
-import { clock, kwh } from '../explain.js';
-import { batteryReason, chargeReason, heatReason, idleChargeReason, idleHeatReason, surplusOf } from './reasons.js';
+import {
+  batteryIdleReason,
+  batteryReason,
+  chargeReason,
+  evShortReason,
+  heatReason,
+  hotWaterShortReason,
+  idleChargeReason,
+  idleHeatReason,
+  solverFailedReason,
+  surplusOf,
+} from './reasons.js';
 import { loadSolver, solveLp, type Solution } from './solver.js';
 import {
   DEFAULT_PLAN_SETTINGS,
@@ -114,7 +124,7 @@ function withoutLoneHolds(decisions: SlotDecision[]): SlotDecision[] {
   const held = (d: SlotDecision | undefined) => d?.battery?.command === 'standby';
   return decisions.map((d, i) =>
     held(d) && !held(decisions[i - 1]) && !held(decisions[i + 1])
-      ? { ...d, battery: { command: 'auto', kwh: 0, reason: { code: 'battery-idle', text: 'battery on self-consumption: nothing planned in this half-hour' } } }
+      ? { ...d, battery: { command: 'auto', kwh: 0, reason: batteryIdleReason() } }
       : d,
   );
 }
@@ -161,19 +171,13 @@ function shortfalls(input: PlanInput, v: (name: string) => number): Reason[] {
     const worst = input.slots.reduce((best, _, i) => (v(`ts${i}`) > v(`ts${best}`) ? i : best), 0);
     const gap = v(`ts${worst}`);
     if (gap > 1e-3) {
-      out.push({
-        code: 'hot-water-short',
-        text: `the tank is forecast to fall ${kwh(gap)} below its reserve at ${clock(input.slots[worst]!.start)} even with every heating the plan can fit: heating as much as possible`,
-      });
+      out.push(hotWaterShortReason(gap, input.slots[worst]!.start));
     }
   }
   input.ev?.stays.forEach((stay, w) => {
     const gap = v(`es${w}`);
     if (gap > 1e-3) {
-      out.push({
-        code: 'ev-short',
-        text: `the car can reach only ${kwh(stay.targetKwh - gap)} of its ${kwh(stay.targetKwh)} target before it leaves: charging as much as the time allows`,
-      });
+      out.push(evShortReason(stay.targetKwh - gap, stay.targetKwh));
     }
   });
   return out;
@@ -182,7 +186,7 @@ function shortfalls(input: PlanInput, v: (name: string) => number): Reason[] {
 /** A safe plan without the solver: the heater on its own timer, the car charging now, the battery on self-consumption. */
 function fallback(input: PlanInput, solveMs: number): Plan {
   const stays = stayOfSlot(input);
-  const reason: Reason = { code: 'solver-failed', text: 'the optimiser gave no plan: devices run on their own timers and the car charges now to be safe' };
+  const reason = solverFailedReason();
   const decisions: SlotDecision[] = input.slots.map((slot, i) => ({
     start: slot.start,
     ecocute: input.ecocute ? { heat: false, kwh: 0, reason } : undefined,

@@ -122,6 +122,8 @@ export interface Reason {
   readonly code: string;
   /** One sentence a homeowner can read. */
   readonly text: string;
+  /** The same in Japanese (reasons.ts words them all; a reason made elsewhere may not have it yet). */
+  readonly textJa?: string;
 }
 
 export type BatteryCommand = 'charge' | 'discharge' | 'standby' | 'auto';

@@ -197,10 +197,10 @@ function evProperties({ home }: DeviceContext, discharges: boolean): PropertyTab
     0xe1: { get: () => workingStatus(ev().powerW) },
     0xe2: { get: () => Math.round(ev().remainingWh) },
     0xe4: { get: () => Math.round(ev().socPct) },
-    0xeb: {
-      get: () => ev().chargePowerW,
-      set: (v) => typeof v === 'number' && home.setEvChargePowerW(v),
-    },
+    // EB is in the Set map only where the unit lets a controller set its power
+    0xeb: ev().chargePowerSettable
+      ? { get: () => ev().chargePowerW, set: (v) => typeof v === 'number' && home.setEvChargePowerW(v) }
+      : { get: () => ev().chargePowerW },
   };
 }
 

@@ -26,12 +26,19 @@ import { respond } from './respond.js';
 export interface EmulatorOptions {
   /** The emulator's own IPv4 address; it binds address:3610. */
   readonly address: string;
+  /**
+   * The address the identification numbers (0x83) derive from; `address` by default. A device that gets
+   * a new address (a DHCP lease changed) keeps its numbers: pass its first address here.
+   */
+  readonly identityAddress?: string;
   /** Address of the interface to join the multicast group on and send announcements from; default `address`. */
   readonly multicastInterface?: string;
   readonly devices: readonly DeviceKind[];
   readonly clock: Clock;
   /** The home the devices show; by default one is made with exactly the models the devices need. */
   readonly home?: SimulatedHome;
+  /** The EV charger's power is set on the unit only (EB not settable): the controller can only switch it. */
+  readonly evFixedPower?: boolean;
   readonly seed?: number;
   /** Clock time between checks of the announced properties for changes; 10 s by default. */
   readonly announceEveryMs?: number;
@@ -49,14 +56,15 @@ export interface EmulatorHandle {
 }
 
 /** A home with the models the device list needs, and no others (so the meter sees only those). */
-function homeFor(devices: readonly DeviceKind[], clock: Clock, seed: number): SimulatedHome {
+function homeFor(devices: readonly DeviceKind[], clock: Clock, seed: number, evFixedPower: boolean): SimulatedHome {
   const has = (kind: DeviceKind) => devices.includes(kind);
+  const power = evFixedPower ? { chargePowerSettable: false } : {};
   return new SimulatedHome({
     clock,
     seed,
     solar: has('solar') ? {} : false,
     waterHeater: has('water-heater') ? {} : false,
-    ev: has('ev-charger') ? {} : has('ev-charger-only') ? { maxDischargeW: 0 } : false,
+    ev: has('ev-charger') ? power : has('ev-charger-only') ? { maxDischargeW: 0, ...power } : false,
     battery: has('battery') ? {} : false,
   });
 }
@@ -70,9 +78,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
   if (options.devices.includes('ev-charger') && options.devices.includes('ev-charger-only')) {
     throw new Error('ev-charger and ev-charger-only would share one car: list one of them');
   }
-  const home = options.home ?? homeFor(options.devices, clock, seed);
-  const devices = options.devices.map((kind) => deviceObject(kind, { home, clock, seed, address }));
-  const node = new EmulatedNode([nodeProfileObject(devices, seed, address), ...devices], log);
+  const home = options.home ?? homeFor(options.devices, clock, seed, options.evFixedPower ?? false);
+  const idAddress = options.identityAddress ?? address;
+  const devices = options.devices.map((kind) => deviceObject(kind, { home, clock, seed, address: idAddress }));
+  const node = new EmulatedNode([nodeProfileObject(devices, seed, idAddress), ...devices], log);
   let faults: Faults = NO_FAULTS;
   let tid = 0;
   let stopped = false;

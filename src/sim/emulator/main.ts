@@ -19,12 +19,14 @@ import { eojToHex, NODE_PROFILE_EOJ } from '../../echonet/eoj.js';
 
 export const EMULATOR_USAGE =
   'emulate --address <ipv4> [--interface <ipv4>] [--devices meter,solar,water-heater,ev-charger|ev-charger-only,battery]' +
-  ' [--speed <sim seconds per second>] [--start <ISO time>] [--seed <n>] [--debug]';
+  ' [--ev-fixed-power] [--speed <sim seconds per second>] [--start <ISO time>] [--seed <n>] [--debug]';
 
 export interface EmulatorCliOptions {
   readonly address: string;
   readonly multicastInterface?: string;
   readonly devices: readonly DeviceKind[];
+  /** The EV charger's power is set on the unit only: its EB is not in the Set map. */
+  readonly evFixedPower?: boolean;
   /** Simulated milliseconds per real millisecond. */
   readonly speed: number;
   /** Simulated time at start, ms since epoch. */
@@ -49,6 +51,7 @@ export function parseEmulatorArgs(argv: readonly string[], now = Date.now()): Em
         address: { type: 'string' },
         interface: { type: 'string' },
         devices: { type: 'string' },
+        'ev-fixed-power': { type: 'boolean' },
         speed: { type: 'string' },
         start: { type: 'string' },
         seed: { type: 'string' },
@@ -74,6 +77,7 @@ export function parseEmulatorArgs(argv: readonly string[], now = Date.now()): Em
     address: values.address,
     ...(values.interface === undefined ? {} : { multicastInterface: values.interface }),
     devices: devices as DeviceKind[],
+    ...(values['ev-fixed-power'] ? { evFixedPower: true } : {}),
     speed,
     start,
     seed,
@@ -99,6 +103,7 @@ export async function runEmulatorProcess(
     address: options.address,
     ...(options.multicastInterface === undefined ? {} : { multicastInterface: options.multicastInterface }),
     devices: options.devices,
+    ...(options.evFixedPower ? { evFixedPower: true } : {}),
     clock,
     seed: options.seed,
     log: consoleLogger('emulator', options.debug),

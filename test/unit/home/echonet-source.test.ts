@@ -149,6 +149,8 @@ test('commands are encoded, sent with the Set map, confirmed and recorded', asyn
   await assert.rejects(home.setDaytimeReheating('fe00000001/026b01', true), (e: unknown) => e instanceof HomeError && e.code === 'not-settable');
   await assert.rejects(home.setEvCharging('nope', true), (e: unknown) => e instanceof HomeError && e.code === 'unknown-device');
   await assert.rejects(home.setBatteryMode('fe00000001/026b01', 'sideways' as never), (e: unknown) => e instanceof HomeError && e.code === 'invalid');
+  await assert.rejects(home.setEvChargePower('fe00000001/026b01', -3), (e: unknown) => e instanceof HomeError && e.code === 'invalid' && /give the watts/.test(e.message));
+  await assert.rejects(home.setEvChargePower('fe00000001/026b01', 2000), (e: unknown) => e instanceof HomeError && e.code === 'not-settable', 'a water heater has no charging power');
 
   controller.setOutcome = { ok: false, reason: 'not-applied', message: 'the device accepted 41 but still reports 42' };
   await assert.rejects(home.setManualHeating('fe00000001/026b01', false), (e: unknown) => e instanceof HomeError && e.code === 'refused' && /still reports/.test(e.message));

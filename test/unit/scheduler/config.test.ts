@@ -42,12 +42,15 @@ test('without a scheduler section, or with it off, there is nothing to run and n
 test('a minimal setup gets the documented defaults; the roof bearing becomes Open-Meteo\'s azimuth', () => {
   const c = config(VALID);
   assert.equal(c.mode, 'planner');
+  assert.equal(c.language, 'en');
+  assert.equal(config({ ...VALID, language: 'ja' }).language, 'ja', 'the plugin-wide language speaks the scheduler\'s log');
   assert.deepEqual(c.devices, { ecocute: false, battery: false, ev: true });
   assert.equal(c.purchaseMode, 'surplus');
   assert.equal(c.tariff.id, 'tepco-smartlife-s');
   assert.deepEqual(c.forecast.jma, { office: '130000', area: '130010' });
   assert.deepEqual(c.forecast.solar, { kind: 'open-meteo', arrays: [{ latitude: 35.68, longitude: 139.77, tiltDeg: 25, azimuthDeg: 0, kwp: 5.5, losses: 0.14 }] });
-  assert.deepEqual(c.ev, { departureHour: 7.5, targetKwh: 28, capacityKwh: 40, chargerKw: 6 });
+  assert.deepEqual(c.ev, { departureHours: [null, 7.5, 7.5, 7.5, 7.5, 7.5, null], targetKwh: 28, capacityKwh: 40, chargerKw: 6 });
+  assert.equal(c.aiseg2DecisionHour, 0.5, 'the AiSEG2-compatible day is decided at 00:30');
   assert.deepEqual(c.battery, { capacityKwh: 7, chargeKw: 3, appMode: 'eco' });
   assert.deepEqual(c.warnings, { enabled: true, topUpHotWater: true, chargeBattery: true, levels: ['emergency', 'warning', 'unknown'] });
 
@@ -65,7 +68,8 @@ test('every problem is reported at once, each saying what to change', () => {
       devices: {},
       mode: 'clever',
       forecast: { jma: { office: 'Tokyo' }, arrays: [{ kwp: 80 }] },
-      ev: { departureTime: '07:15', capacityKwh: 30, targetKwh: 35 },
+      ev: { departureTime: '07:15', capacityKwh: 30, targetKwh: 35, departures: { tue: '8am', sat: '09:00', holiday: '10:00' } },
+      aiseg2DecisionTime: '0:45',
     },
   });
   const expect = [
@@ -76,11 +80,19 @@ test('every problem is reported at once, each saying what to change', () => {
     /latitude of the house .* is needed/,
     /longitude of the house .* is needed/,
     /size \(kW of panels, up to 30\) of solar panels 1 must be a number from 0.1 to 30/,
-    /EV departure time must be a time on the hour or half-hour, such as 07:30/,
+    /EV weekday departure time must be a time on the hour or half-hour, such as 07:30/,
+    /EV departure time on Tuesday must be a time on the hour or half-hour, such as 07:30, or "none" when the car stays home that day/,
+    /EV departures by day know only sun, mon, tue, wed, thu, fri, sat; remove "holiday"/,
+    /AiSEG2-compatible decision time must be a time on the hour or half-hour/,
     /EV charge needed at departure .* must be a number from 1 to 30/,
   ];
   for (const re of expect) assert.ok(e.some((m) => re.test(m)), `${re} in:\n${e.join('\n')}`);
   assert.equal(e.length, expect.length + 1, `the JMA area is refused too (it defaults to the bad office):\n${e.join('\n')}`);
+});
+
+test('the car\'s week: a usual weekday time, and any day its own time or none', () => {
+  const c = config({ ...VALID, scheduler: { ...VALID.scheduler, ev: { departureTime: '08:00', departures: { wed: 'none', fri: '06:30', sat: '09:30', sun: '' } } } });
+  assert.deepEqual(c.ev.departureHours, [null, 8, 8, null, 8, 6.5, 9.5]);
 });
 
 test('a preset takes the bill\'s sell price, CO2 factor and fuel-cost adjustment', () => {
@@ -163,7 +175,8 @@ test('config.schema.json offers exactly the presets, and its defaults make a val
     scheduler: { ...s, enabled: true, devices: { ...s.devices, ecocute: true }, forecast: { ...s.forecast, jma: { office: '270000' }, latitude: 34.69, longitude: 135.5, arrays: [{ kwp: 4 }] } },
   });
   assert.equal(c.forecast.solar.kind, 'open-meteo');
-  assert.equal(c.ev.departureHour, 7.5);
+  assert.deepEqual(c.ev.departureHours, [null, 7.5, 7.5, 7.5, 7.5, 7.5, null]);
+  assert.equal(c.aiseg2DecisionHour, 0.5);
   assert.equal(c.ecocute.heatPumpKw, 1.25);
 });
 

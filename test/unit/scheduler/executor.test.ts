@@ -6,8 +6,10 @@ import { device, FakeHome } from '../../helpers/scheduler-home.js';
 
 const T0 = Date.parse('2026-05-12T10:00:00+09:00');
 const MIN = 60_000;
-const ON = { kind: 'on', reason: 'surplus 2.4 kWh' } as const;
-const RELEASE = { kind: 'release', reason: 'nothing planned' } as const;
+/** A want's reason in both languages (the Japanese marked so a test can tell them apart). */
+const said = (text: string) => ({ text, textJa: `${text}（和）` });
+const ON = { kind: 'on', reason: said('surplus 2.4 kWh') } as const;
+const RELEASE = { kind: 'release', reason: said('nothing planned') } as const;
 
 function rig(enabled: string[] = ['water-heater', 'ev-charger', 'battery']) {
   const clock = new ManualClock(T0);
@@ -34,9 +36,18 @@ test('turns heating on, confirms it, keeps it, and hands it back on release', as
   assert.deepEqual(executor.held(), []);
 });
 
+test('every step is said in Japanese too, in the units\' own words, with the want\'s Japanese reason', async () => {
+  const { executor } = rig();
+  const [eco] = await executor.apply({ ecocute: ON });
+  assert.equal(eco!.textJa, 'エコキュート：沸き増しに設定（surplus 2.4 kWh（和））：機器で確認しました');
+  const [, ev] = await executor.apply({ ecocute: ON, ev: ON });
+  assert.equal(ev!.textJa, 'EV充電器：充電に設定（surplus 2.4 kWh（和））：機器で確認しました');
+  for (const s of await executor.apply({ ecocute: ON, ev: ON })) assert.doesNotMatch(s.textJa, /already|set |manual_heating|charge\b/);
+});
+
 test('a device the user did not enable is never touched', async () => {
   const { home, executor } = rig(['water-heater']);
-  const steps = await executor.apply({ ev: ON, battery: { kind: 'mode', mode: 'charge', reason: 'warning' } });
+  const steps = await executor.apply({ ev: ON, battery: { kind: 'mode', mode: 'charge', reason: said('warning') } });
   assert.deepEqual(codes(steps), { eco: 'in-state', ev: 'not-enabled', bat: 'not-enabled' });
   assert.match(steps[1]!.text, /not enabled .* never touched/);
   assert.deepEqual(home.writes, []);
@@ -90,21 +101,21 @@ test('a full tank ending manual heating is said as such', async () => {
 test('a refused write is reported with its reason and retried after the retry time', async () => {
   const { clock, home, executor } = rig();
   home.refuse.set('bat', 'the battery did not take the new value');
-  const failed = await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: 'x' } });
+  const failed = await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: said('x') } });
   assert.equal(codes(failed).bat, 'failed');
   assert.match(failed[2]!.text, /failed \(the battery did not take the new value\); trying again at 10:05/);
   clock.advance(MIN);
-  assert.equal(codes(await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: 'x' } })).bat, 'retry-wait');
+  assert.equal(codes(await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: said('x') } })).bat, 'retry-wait');
   home.refuse.clear();
   clock.advance(5 * MIN);
-  assert.equal(codes(await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: 'x' } })).bat, 'write');
+  assert.equal(codes(await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: said('x') } })).bat, 'write');
 });
 
 test('the battery goes back to the mode it had before the scheduler changed it', async () => {
   const { home, executor } = rig();
   home.update('bat', { operationMode: 'discharge' });
-  await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: 'warning' } });
-  await executor.apply({ battery: { kind: 'mode', mode: 'standby', reason: 'hold' } });
+  await executor.apply({ battery: { kind: 'mode', mode: 'charge', reason: said('warning') } });
+  await executor.apply({ battery: { kind: 'mode', mode: 'standby', reason: said('hold') } });
   await executor.apply({});
   assert.deepEqual(home.writes.map((w) => w.value), ['charge', 'standby', 'discharge']);
 });
@@ -123,7 +134,7 @@ test("'leave' forgets the device, so its own ending is not taken for an override
   const now = T0;
   const eco = device('eco', 'water-heater', { heatingMode: 'manual_heating' }, now);
   const memory = new Map([['eco', { set: { value: 'manual_heating', at: now - 10 * MIN } }]]);
-  const r = decide({ now, wants: { ecocute: { kind: 'leave', reason: 'topped up for the warning' } }, devices: [eco], enabled: ['eco'], memory, settings: DEFAULT_EXECUTOR_SETTINGS });
+  const r = decide({ now, wants: { ecocute: { kind: 'leave', reason: said('topped up for the warning') } }, devices: [eco], enabled: ['eco'], memory, settings: DEFAULT_EXECUTOR_SETTINGS });
   assert.equal(r.steps[0]!.code, 'left');
   assert.equal(r.memory.has('eco'), false);
 });
@@ -133,9 +144,46 @@ test('a device that goes by itself where the scheduler wants it anyway is not an
   await executor.apply({ ev: ON });
   clock.advance(5 * MIN);
   home.update('ev', { operationMode: 'standby', vehicle: 'not_connected' }); // unplugged: the charger stops itself
-  const steps = await executor.apply({ ev: { kind: 'release', reason: 'the car is away' } });
+  const steps = await executor.apply({ ev: { kind: 'release', reason: said('the car is away') } });
   assert.equal(codes(steps).ev, 'in-state');
   assert.deepEqual(executor.backoffs(), []);
   assert.deepEqual(executor.held(), []);
   assert.equal(home.writes.length, 1);
+});
+
+test('a charger that takes a charging power gets the plan\'s, set before charging starts and changed alone later', async () => {
+  const clock = new ManualClock(T0);
+  const home = new FakeHome(clock);
+  home.add(device('ev', 'ev-charger', { operationMode: 'standby', vehicle: 'chargeable' }, T0, true, ['ev-charging', 'ev-charge-power']));
+  const executor = new Executor(home, clock, ['ev-charger']);
+  const [start] = await executor.apply({ ev: { ...ON, kw: 2.44 } });
+  assert.deepEqual(home.writes.map((w) => w.value), ['2400 W', 'charge'], 'the power first, then charging');
+  assert.equal(start!.text, 'EV charger: set charge at 2.4 kW (surplus 2.4 kWh): confirmed by the device');
+  assert.equal(start!.textJa, 'EV充電器：充電に設定（2.4 kW）（surplus 2.4 kWh（和））：機器で確認しました');
+  clock.advance(MIN);
+  assert.equal(codes(await executor.apply({ ev: { ...ON, kw: 2.41 } })).ev, 'in-state', 'the same power in 100 W steps: nothing sent');
+  const [lower] = await executor.apply({ ev: { ...ON, kw: 1.5 } });
+  assert.equal(lower!.text, 'EV charger: charging power set to 1.5 kW (surplus 2.4 kWh): confirmed by the device');
+  assert.deepEqual(home.writes.map((w) => w.value), ['2400 W', 'charge', '1500 W']);
+  await executor.apply({ ev: RELEASE });
+  assert.deepEqual(home.writes.map((w) => w.value).at(-1), 'standby');
+  assert.deepEqual(executor.held(), []);
+});
+
+test('a charger whose power cannot be set is switched on and off only, and the step says so', async () => {
+  const { home, executor } = rig(['ev-charger']);
+  const [, ev] = await executor.apply({ ev: { ...ON, kw: 2.4 } });
+  assert.deepEqual(home.writes.map((w) => w.value), ['charge']);
+  assert.match(ev!.text, /^EV charger: set charge; its charging power cannot be set over the network, so it is only switched on and off \(surplus 2\.4 kWh\)/);
+  assert.match(ev!.textJa, /この充電器は充電電力をネットワークから設定できないため、入・切のみで制御します/);
+});
+
+test('the owner\'s own charging keeps its power: only charging the scheduler runs is turned up or down', async () => {
+  const clock = new ManualClock(T0);
+  const home = new FakeHome(clock);
+  home.add(device('ev', 'ev-charger', { operationMode: 'charge', vehicle: 'chargeable' }, T0, true, ['ev-charging', 'ev-charge-power']));
+  const executor = new Executor(home, clock, ['ev-charger']);
+  const [ev] = await executor.apply({ ev: { ...ON, kw: 2.4 } });
+  assert.equal(ev!.code, 'in-state');
+  assert.deepEqual(home.writes, []);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clock, explainBlocked, explainRun, kwh, num, timeWindow, yen } from '../../../src/scheduler/explain.js';
+import { clock, decided, deviceName, explainBlocked, explainRun, inLang, kwh, num, say, timeWindow, wholeYen, yen } from '../../../src/scheduler/explain.js';
 import { jstMidnight } from '../../../src/scheduler/calendar.js';
 
 const DAY = jstMidnight({ year: 2025, month: 5, day: 10 });
@@ -15,6 +15,17 @@ test('numbers and times print the same everywhere', () => {
   assert.equal(clock(DAY + 10.5 * H), '10:30');
   assert.equal(timeWindow(DAY + 10 * H, DAY + 14 * H), '10:00-14:00');
   assert.equal(timeWindow(DAY + 22 * H, DAY + 24 * H, 'ja'), '22:00〜24:00');
+  assert.equal(wholeYen(-0.4), '0 yen');
+  assert.equal(wholeYen(123.6, 'ja'), '124円');
+});
+
+test('a sentence is said in both languages with the same numbers; the log picks one', () => {
+  const s = say((l) => (l === 'ja' ? `売電は${yen(8.5, l)}` : `selling earns ${yen(8.5)}`));
+  assert.deepEqual(s, { text: 'selling earns 8.5 yen', textJa: '売電は8.5円' });
+  assert.deepEqual(decided('battery', true, s), { text: 'charging the battery: selling earns 8.5 yen', textJa: '蓄電池を充電します：売電は8.5円' });
+  assert.equal(inLang(s, 'ja'), '売電は8.5円');
+  assert.equal(inLang({ text: 'no Japanese yet' }, 'ja'), 'no Japanese yet');
+  assert.equal(deviceName('ev', 'ja'), 'EV充電器');
 });
 
 test('why a device runs, in English and Japanese', () => {

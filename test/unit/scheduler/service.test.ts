@@ -13,8 +13,9 @@ import { dayUsage, type DayUsage } from '../../../src/scheduler/load-history.js'
 import { jstTime } from '../../../src/scheduler/calendar.js';
 import type { Forecast, WeatherWarning } from '../../../src/scheduler/forecast/types.js';
 import { ManualClock } from '../../../src/util/clock.js';
-import { silentLogger } from '../../../src/util/log.js';
+import { silentLogger, type Logger } from '../../../src/util/log.js';
 import { device, FakeHome } from '../../helpers/scheduler-home.js';
+import type { HotWaterProfile } from '../../../src/scheduler/inputs/hot-water.js';
 
 const H = 3_600_000;
 const MIN = 60_000;
@@ -32,6 +33,10 @@ interface RigOptions {
   forecast?: () => Forecast;
   /** false: the smart meter has not joined yet. */
   meter?: false;
+  log?: Logger;
+  /** The charger's commands (its Set map): with 'ev-charge-power' the plan sets its power. */
+  evCommands?: string[];
+  hotWater?: HotWaterProfile;
 }
 
 function rig(options: RigOptions = {}) {
@@ -40,7 +45,7 @@ function rig(options: RigOptions = {}) {
   const t = clock.now();
   if (options.meter !== false) home.add(device('meter', 'meter', { powerW: -2000 }, t));
   home.add(device('eco', 'water-heater', { heatingMode: 'automatic', remainingHotWaterL: 80, tankCapacityL: 460, daytimeReheating: true }, t));
-  home.add(device('ev', 'ev-charger', { operationMode: 'standby', vehicle: 'chargeable', remainingWh: 15_000 }, t));
+  home.add(device('ev', 'ev-charger', { operationMode: 'standby', vehicle: 'chargeable', remainingWh: 15_000 }, t, true, options.evCommands));
   home.add(device('bat', 'battery', { operationMode: 'automatic', remainingWh: 1_000 }, t));
   const forecast = options.forecast ?? (() => ({ issuedAt: clock.now(), source: 'test', pv: sunnyPv, days: [{ dateKey: '2026-05-12', weatherClass: 'sunny' as const }], warnings: [] }));
   const provider = { id: 'test', fetchForecast: () => Promise.resolve(forecast()) };
@@ -53,7 +58,7 @@ function rig(options: RigOptions = {}) {
     maxHorizonSlots: 21,
     ...options.settings,
   };
-  const service = new SchedulerService({ home, clock, log: silentLogger, feeds: [new ForecastFeed(provider, clock)], history: () => options.history ?? sunnyHistory }, settings);
+  const service = new SchedulerService({ home, clock, log: options.log ?? silentLogger, feeds: [new ForecastFeed(provider, clock)], history: () => options.history ?? sunnyHistory, ...(options.hotWater ? { hotWater: () => options.hotWater! } : {}) }, settings);
   return { clock, home, service };
 }
 
@@ -87,16 +92,39 @@ test('a round evaluates every gate, plans, and applies this half-hour with the r
   assert.ok((service.forecast()?.pv.length ?? 0) > 0);
   assert.ok((service.forecast()?.days.length ?? 0) > 0);
   assert.equal(status.plan?.status, 'relax-and-fix');
-  assert.match(status.plan!.text, /^new plan \(relax-and-fix, \d+ ms\): expected net cost -?\d+ yen$/);
+  assert.match(status.plan!.text, /^new plan \(relax-and-fix, \d+ ms\): expected net cost -?\d+ yen; hot-water use from a typical family's profile until the EcoCute's readings cover 7 days \(0 so far\)$/);
   // the devices are put in the state the plan gives this half-hour, and only those writes are made
   assert.deepEqual(writesOf(home).sort(), planned(status));
   // a car below its departure target on a sunny morning charges on the surplus
   assert.ok(writesOf(home).includes('ev=charge'));
   const ev = status.devices.find((d) => d.identity === 'ev')!;
-  assert.match(ev.text, /^EV charger: set charge \(charging the car: \d\.\d kWh solar surplus is forecast in this half-hour; selling it earns 8\.5 yen while the cheapest bought power costs 39\.7 yen\): confirmed by the device$/);
+  assert.match(ev.text, /^EV charger: set charge \(charging EV: \d\.\d kWh solar surplus is forecast in this half-hour; selling it earns 8\.5 yen while the cheapest bought power costs 39\.7 yen\): confirmed by the device$/);
   assert.equal(seen.length, 1);
   const about = service.decisions().map((d) => d.about);
   for (const a of ['forecast', 'warning', 'ecocute', 'battery', 'ev', 'plan']) assert.ok(about.includes(a as never), `${a} in ${about.join(',')}`);
+});
+
+/** English words the plan, its reasons and the steps use: none may appear in a Japanese sentence. */
+const ENGLISH_STEP_WORDS = /\b(relax|fix|heating|charging|charge|set|plan|surplus|selling|confirmed|battery|already|yen|not|the)\b/i;
+
+test('with language ja the plan, its reasons, the steps and the log lines are Japanese; the status carries both', async () => {
+  const lines: string[] = [];
+  const log = { ...silentLogger, info: (m: string) => void lines.push(m), debug: (m: string) => void lines.push(m), warn: (m: string) => void lines.push(m) };
+  const { service } = rig({ settings: { language: 'ja' }, log });
+  await service.planNow();
+  const status = service.status();
+  assert.match(status.plan!.textJa, /^新しい計画（高速近似、\d+ミリ秒）：見込みの電気代（買電－売電）-?\d+円。お湯の使用量はエコキュートの実績が7日分たまるまで標準的な家庭の値で予測（現在0日分）$/);
+  assert.match(status.plan!.text, /^new plan/);
+  const ev = status.devices.find((d) => d.identity === 'ev')!;
+  assert.match(ev.textJa, /^EV充電器：充電に設定（EVを充電します：この30分に\d\.\d kWhの余剰電力が予測され、売電は8\.5円、最も安い買電でも39\.7円のため）：機器で確認しました$/);
+  const now = status.plan!.next[0]!;
+  for (const r of [now.ecocute!.reason, now.battery!.reason, now.ev!.reason, ...status.devices, ...status.decisions]) {
+    assert.ok(r.textJa, `${JSON.stringify(r)} has Japanese`);
+    assert.doesNotMatch(r.textJa!, ENGLISH_STEP_WORDS, r.textJa);
+  }
+  assert.ok(lines.length > 0);
+  for (const line of lines) assert.doesNotMatch(line, ENGLISH_STEP_WORDS, line);
+  assert.ok(lines.some((l) => l.startsWith('計画：新しい計画')), lines.join('\n'));
 });
 
 test('closed gates plan nothing, say which gate blocks what, and touch nothing', async () => {
@@ -125,7 +153,46 @@ test('the AiSEG2 compatibility mode plans by the replaced product\'s rules', asy
   await service.planNow();
   const plan = service.status().plan!;
   assert.equal(plan.status, 'aiseg2');
-  assert.match(plan.text, /^AiSEG2 rules: surplus window 2026-05-12 09:30-16:00$/);
+  assert.match(plan.text, /^AiSEG2 rules, decided for the day at 09:30: surplus window 2026-05-12 09:30-16:00; hot-water use/);
+  assert.match(plan.textJa, /^AiSEG2互換ルール（09:30に本日分を判定）：余剰電力の時間帯 2026-05-12 09:30〜16:00。お湯の使用量/);
+  // the product decides for the day: nothing of tomorrow is in the decision
+  assert.ok(plan.next.every((d) => d.start < DAY0 + 24 * H));
+});
+
+test('the AiSEG2 compatibility mode decides once a day at its decision time and keeps the decision and its reasons', async () => {
+  let pv = sunnyPv;
+  const DAY1 = DAY0 + 24 * H;
+  const { clock, service } = rig({
+    // only the decision timer plans here: the 30-minute rounds and the minute ticks are far apart
+    settings: { mode: 'aiseg2', aiseg2DecisionHour: 0.75, planEveryMs: 10 * 24 * H, regulateEveryMs: 10 * 24 * H, maxHorizonSlots: 96 },
+    forecast: () => ({ issuedAt: clock.now(), source: 'test', pv, days: [], warnings: [] }),
+  });
+  service.start();
+  await service.tickNow();
+  const decided = service.status();
+  assert.equal(decided.plan!.createdAt, DAY0 + 9.5 * H, 'a start without a decision decides at once');
+
+  // a cloudy re-forecast during the day does not change the day's decision, its gates or its reasons
+  pv = sunnyPv.map((p) => ({ ...p, kwh: 0 }));
+  clock.advance(2 * H);
+  await service.planNow();
+  const later = service.status();
+  assert.deepEqual([later.plan, later.gates], [decided.plan, decided.gates]);
+  assert.ok(later.gates.every((g) => g.allowed));
+
+  // after midnight, before the decision time, yesterday's decision stands (it has nothing left to run)
+  clock.advance(DAY1 + 0.5 * H - clock.now());
+  await service.planNow();
+  assert.equal(service.status().plan!.createdAt, DAY0 + 9.5 * H);
+
+  // at 00:45 the day's decision is made on the day's forecast (cloudy: the surplus gates close)
+  clock.advance(DAY1 + 0.75 * H - clock.now());
+  await service.tickNow();
+  const next = service.status();
+  assert.equal(next.plan!.createdAt, DAY1 + 0.75 * H);
+  assert.match(next.plan!.text, /^AiSEG2 rules, decided for the day at 00:45/);
+  assert.ok(next.gates.some((g) => g.gates.some((x) => x.code === 'surplus-minimum' && !x.passed)));
+  await service.stop();
 });
 
 test('a weather warning suspends solar planning, tops up hot water once, charges the battery; the gate then remembers', async () => {
@@ -293,4 +360,46 @@ test("the home's own forecast-vs-actual record tempers the PV forecast, and the 
   assert.match(plain.status().forecast.message, /PV forecast x 0\.50: over the last 5 days the panels made 0\.50 times the forecast \(median\)/);
   await service.planNow();
   assert.doesNotMatch(service.status().forecast.message, /PV forecast x/);
+});
+
+test('a charger that takes a charging power charges at the plan\'s and follows the meter down to its minimum', async () => {
+  const { clock, home, service } = rig({ evCommands: ['ev-charging', 'ev-charge-power'] });
+  await service.planNow();
+  const kw = service.status().plan!.next[0]!.ev!.kw;
+  assert.ok(kw >= 1.2 && kw <= 6, `the plan charges at ${kw} kW`);
+  const evWrites = () => home.writes.filter((w) => w.identity === 'ev').map((w) => w.value);
+  assert.deepEqual(evWrites(), [`${Math.round(kw * 10) * 100} W`, 'charge']);
+  // half a kilowatt bought with the car charging: the regulator lowers its power instead of stopping it
+  home.update('meter', { powerW: 500 });
+  clock.advance(MIN);
+  await service.tickNow();
+  const lower = Math.max(1.2, kw - 0.5);
+  assert.equal(evWrites().at(-1), `${Math.round(lower * 10) * 100} W`);
+  const step = service.status().devices.find((d) => d.identity === 'ev')!;
+  assert.match(step.text, /^EV charger: charging power set to \d\.\d kW \(charging EV: .*; following the live meter: running at \d\.\d kW on \d\.\d kW surplus\): confirmed by the device$/);
+  assert.match(step.textJa, /^EV充電器：充電電力を\d\.\d kWに設定（EVを充電します：.*実際のメーターの値に合わせて：余剰電力\d\.\d kWで\d\.\d kW運転中）：機器で確認しました$/);
+});
+
+test('the car leaves at its own time of the day of the week, and the plan charges it before then', async () => {
+  // 12 May 2026 is a Tuesday: this car leaves at 12:00 on Tuesdays, at 07:30 on the other weekdays
+  const { service } = rig({ settings: { evDepartureHours: [null, 7.5, 12, 7.5, 7.5, 7.5, null] } });
+  await service.planNow();
+  const next = service.status().plan!.next;
+  const at = (hour: number) => next.find((d) => d.start === DAY0 + hour * H)!;
+  assert.equal(at(12).ev!.reason.code, 'ev-away', 'gone at 12:00');
+  assert.equal(at(15).ev!.reason.code, 'ev-away');
+  assert.ok(next.filter((d) => d.start < DAY0 + 12 * H).some((d) => d.ev!.kw > 0), 'charged before it leaves');
+  assert.match(next.find((d) => d.ev!.kw > 0)!.ev!.reason.text, /before the car leaves at 12:00|surplus/);
+});
+
+test('the EcoCute\'s own hot-water use replaces the typical family\'s once recorded, and the plan says which it used', async () => {
+  // a home that draws 60 L at 07:00 and 150 L for the bath at 20:00, nothing else
+  const litres = Array.from({ length: 48 }, (_, i) => (i === 14 ? 60 : i === 40 ? 150 : 0));
+  const own = rig({ hotWater: { litres, days: 9 } });
+  await own.service.planNow();
+  assert.match(own.service.status().plan!.text, /; hot-water use from the EcoCute's own readings \(9 days\)$/);
+  assert.match(own.service.status().plan!.textJa, /。お湯の使用量はエコキュートの実績（9日分）から予測$/);
+  const few = rig({ hotWater: { days: 3 } });
+  await few.service.planNow();
+  assert.match(few.service.status().plan!.text, /; hot-water use from a typical family's profile until the EcoCute's readings cover 7 days \(3 so far\)$/);
 });

@@ -20,8 +20,8 @@ test('a heavy rain warning tops up hot water, charges the battery and suspends s
   assert.equal(l.suspendSolar, true);
   // the advisories in force (gale, thunderstorm) do not count; the cancelled one is gone already
   assert.deepEqual(l.warnings.map((w) => w.code), ['03']);
-  assert.deepEqual(l.wants.ecocute, { kind: 'on', reason: 'topping up hot water ahead of the storm: Heavy rain warning' });
-  assert.deepEqual(l.wants.battery, { kind: 'mode', mode: 'charge', reason: 'charging the battery to full for a possible outage: Heavy rain warning' });
+  assert.deepEqual(l.wants.ecocute, { kind: 'on', reason: { text: 'topping up hot water ahead of the storm: Heavy rain warning', textJa: '荒天に備えて沸き増しします：大雨警報' } });
+  assert.deepEqual(l.wants.battery, { kind: 'mode', mode: 'charge', reason: { text: 'charging the battery to full for a possible outage: Heavy rain warning', textJa: '停電に備えて蓄電池を満充電します：大雨警報' } });
   assert.equal(l.reheatDoneToday, false);
   assert.equal(l.message, 'weather warning in force (Heavy rain warning): solar scheduling suspended; topping up hot water, charging the battery to full');
   assert.match(l.messageJa, /大雨警報/);

@@ -95,9 +95,9 @@ test('the settings become the service\'s: devices by kind, the plan, the house a
   assert.equal(s.tariff.id, 'tepco-smartlife-s');
   assert.equal(s.fullPurchaseMode, false);
   assert.equal(s.facts.batteryAppMode, 'custom');
-  assert.equal(s.ev.leaveHour, 8);
+  assert.deepEqual(s.evDepartureHours, [null, 8, 8, 8, 8, 8, null]);
   assert.equal(s.ev.maxKw, 3);
-  assert.equal(s.ev.control, 'onoff');
+  assert.equal(s.ev.control, 'stepped', 'stepped where the charger takes a power; the service checks its Set map');
   assert.equal(schedulerSettings({ ...settings({ office: '130000' }), purchaseMode: 'full' }).fullPurchaseMode, true, 'full purchase: the gates refuse solar charging');
 });
 
@@ -125,9 +125,19 @@ test('a warning for the area reaches MQTT and the devices; decisions are kept an
     const kept = (await r.history.decisions(NOW - H, NOW + H)).map((d) => d.decision as DecisionEntry);
     assert.ok(published.some((d) => d.about === 'warning' && d.code === 'active'));
     assert.deepEqual(kept, published, 'every published decision is in the store');
+    // MQTT and the store carry every sentence in both languages, whatever the log speaks
+    for (const d of published) assert.ok(d.text && /[ぁ-んァ-ン一-龥]/.test(d.textJa), JSON.stringify(d));
+    assert.match(statuses.at(-1)!.plan!.textJa, /^ソーラー計画なし：気象警報発表中（大雨警報）/);
+    assert.ok(statuses.at(-1)!.devices.every((s) => /[ぁ-んァ-ン一-龥]/.test(s.textJa)));
 
+    // the EcoCute's hot-water readings are kept for the home's own draw profile: 20 L drawn in a minute
+    r.clock.advance(60_000);
+    r.home.update('eco', { remainingHotWaterL: 100 });
+    r.clock.advance(60_000);
+    r.home.update('eco', { remainingHotWaterL: 80 });
     await runtime.stop();
-    const state = await r.history.storage.get<{ memory: { days: Record<string, { weatherClass?: string; pvForecastKwh?: number }> } }>(STATE_KEY);
+    const state = await r.history.storage.get<{ memory: { days: Record<string, { weatherClass?: string; pvForecastKwh?: number }> }; hotWater: { days: Record<string, (number | null)[]> } }>(STATE_KEY);
+    assert.equal(Object.values(state!.hotWater.days)[0]!.reduce((a, v) => a! + (v ?? 0), 0), 40, 'from 120 L at the start to 80 L');
     assert.ok(state?.memory.days['2026-01-06']?.weatherClass, 'the weather JMA gave for today is kept for the load history');
     assert.ok(state?.memory.days['2026-01-07']?.pvForecastKwh === 24, 'and tomorrow\'s PV forecast for the correction');
     assert.equal(r.home.writes.filter((w) => w.identity === 'bat').at(-1)!.value, 'automatic', 'stopping hands the battery back');

@@ -86,6 +86,9 @@ test('EV: a commute takes energy out on arrival; charge mode charges at the set 
   assert.equal(car.setChargePowerW(1000), false, 'below the 1.2 kW minimum');
   assert.equal(car.setChargePowerW(6500), false, 'above the charger');
   assert.equal(car.setChargePowerW(6000), true);
+  const fixed = new ElectricVehicle({ chargePowerSettable: false });
+  assert.equal(fixed.setChargePowerW(2000), false, 'a charger whose power is set on the unit only');
+  assert.equal(fixed.state(t).chargePowerW, 3000);
   for (; t < MONDAY_JST + 30 * HOUR; t += STEP) car.step(t, STEP, 0);
   assert.equal(car.state(t).full, true);
   assert.equal(car.step(t, STEP, 0), 0, 'a full car draws nothing');

@@ -28,6 +28,7 @@ test('emulator arguments: defaults, every option, and errors that name the optio
     seed: 4,
     debug: true,
   });
+  assert.equal(parseEmulatorArgs(['--address', '127.0.0.2', '--ev-fixed-power']).evFixedPower, true, 'a charger whose power is set on the unit only');
   const cases: [string[], RegExp][] = [
     [[], /--address/],
     [['--address', 'eth0'], /--address must be an IPv4/],

@@ -136,11 +136,14 @@ test('the plan becomes windows of the same action per device, idle left out; its
     forecast: { status: 'none', message: 'no forecast', messageJa: '予報なし' },
     warning: { active: true, names: ['大雨警報'], message: 'heavy rain warning: the tank is kept full', messageJa: '大雨警報のため満タンを維持します' },
     gates: [],
-    plan: { createdAt: NOW, status: 'optimal', replaced: false, gainYen: 10, solveMs: 5, shortfalls: [], text: 'plan', next: [decision(20, true, 0), decision(21, true, 3), decision(22, false, 3), decision(23, true, 0)] },
-    devices: [],
+    plan: { createdAt: NOW, status: 'optimal', replaced: false, gainYen: 10, solveMs: 5, shortfalls: [], text: 'plan', textJa: '計画', next: [decision(20, true, 0), decision(21, true, 3), decision(22, false, 3), decision(23, true, 0)] },
+    devices: [{ identity: 'eco', role: 'ecocute', code: 'in-state', text: 'EcoCute: already automatic', textJa: 'エコキュート：すでに自動です' }],
     decisions: [],
   };
   const st = buildStatus({ ...base, scheduler });
+  // the dashboard has its own language toggle: every sentence reaches it in both languages
+  assert.deepEqual([st.scheduler!.summary, st.scheduler!.summaryJa], ['plan', '計画']);
+  assert.deepEqual(st.scheduler!.steps.map((x) => x.textJa), ['エコキュート：すでに自動です']);
   assert.deepEqual(
     st.scheduler!.plan.map((w) => [w.device, w.action, (w.from - DAY) / HALF_HOUR_MS, (w.to - DAY) / HALF_HOUR_MS, w.reason.code]),
     [
