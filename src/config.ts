@@ -3,7 +3,7 @@
  * (the B-route ID and password) are never put into a message: a log line says which field is wrong,
  * never what it contains.
  */
-import { validateSchedulerConfig, type SchedulerConfig } from './scheduler/config.js';
+import { validateSchedulerConfig, weatherAreaOf, type SchedulerConfig, type WeatherArea } from './scheduler/config.js';
 import { existsSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import {
@@ -20,6 +20,7 @@ import {
   MIN_METER_POLL_SECONDS,
 } from './settings.js';
 import { isRecord } from './util/json.js';
+import { absent, choice, flag, group, whole, type Raw } from './util/settings-fields.js';
 
 export type Language = 'en' | 'ja';
 /** 余剰買取 (surplus: what the home does not use is sold) or 全量買取 (full: all generation is sold). */
@@ -56,6 +57,8 @@ export interface HemsConfig {
   readonly store: { readonly retentionMonths?: number; readonly backups?: number };
   /** Absent: AI solar charge is off in the settings. */
   readonly scheduler?: SchedulerConfig;
+  /** The JMA area the dashboard shows the weather of, AI solar charge on or off; absent: no area is set, nothing is requested. */
+  readonly weather?: WeatherArea;
 }
 
 export interface MqttConfig {
@@ -75,13 +78,12 @@ export type ConfigResult =
   /** `unconfigured`: nothing to connect to yet, so the plugin stays idle (not an error). */
   | { readonly ok: false; readonly unconfigured: boolean; readonly errors: readonly string[] };
 
-type Raw = Record<string, unknown>;
 
 export function parseConfig(raw: Raw): ConfigResult {
   const errors: string[] = [];
   const warnings: string[] = [];
-  const meterRaw = section(raw, 'meter', errors);
-  const echonetRaw = section(raw, 'echonet', errors);
+  const meterRaw = group(raw.meter, '"meter"', errors);
+  const echonetRaw = group(raw.echonet, '"echonet"', errors);
   const wantsMeter = meterRaw !== undefined && nonEmpty(meterRaw.serialPort);
   if (!wantsMeter && echonetRaw === undefined && errors.length === 0) {
     return {
@@ -91,8 +93,8 @@ export function parseConfig(raw: Raw): ConfigResult {
     };
   }
 
-  const language = oneOf(raw.language, ['en', 'ja'] as const, 'en', 'language', errors);
-  const purchaseMode = oneOf(raw.purchaseMode, ['surplus', 'full'] as const, 'surplus', 'purchase mode', errors);
+  const language = choice(raw.language, ['en', 'ja'] as const, 'en', 'language', errors);
+  const purchaseMode = choice(raw.purchaseMode, ['surplus', 'full'] as const, 'surplus', 'purchase mode', errors);
 
   let meter: HemsConfig['meter'];
   if (meterRaw && wantsMeter) {
@@ -160,6 +162,9 @@ export function parseConfig(raw: Raw): ConfigResult {
   const scheduler = validateSchedulerConfig(raw);
   // a bad purchase mode is reported by both: say it once
   if (!scheduler.ok) errors.push(...scheduler.errors.filter((e) => !errors.includes(e)));
+  const weather = weatherAreaOf(raw);
+  // with AI solar charge on, a wrong area is already an error above; without it, only the dashboard's weather is missing
+  if (!(scheduler.ok && scheduler.config)) warnings.push(...weather.problems.map((p) => `${p}; until then the dashboard shows no weather`));
   const config: HemsConfig = {
     name: nonEmpty(raw.name) ? String(raw.name) : 'ECHONET HEMS',
     language,
@@ -169,9 +174,10 @@ export function parseConfig(raw: Raw): ConfigResult {
     solarLightSensor: flag(raw.solarLightSensor, false, 'solar light sensor setting', errors),
     surplusThresholdW: whole(raw.surplusThresholdW, DEFAULT_SURPLUS_THRESHOLD_W, 0, 10_000, 'selling-surplus threshold (W)', errors),
     devices,
-    ...mqttConfig(section(raw, 'mqtt', errors), errors),
-    store: storeConfig(section(raw, 'store', errors), errors),
+    ...mqttConfig(group(raw.mqtt, '"mqtt"', errors), errors),
+    store: storeConfig(group(raw.store, '"store"', errors), errors),
     ...(scheduler.ok && scheduler.config ? { scheduler: scheduler.config } : {}),
+    ...(weather.area ? { weather: weather.area } : {}),
   };
   return errors.length > 0 ? { ok: false, unconfigured: false, errors } : { ok: true, config, warnings };
 }
@@ -210,21 +216,6 @@ export function overrideFor(config: HemsConfig, identity: string, kind: string):
   return config.devices.find((d) => d.id === identity) ?? config.devices.find((d) => d.id === kind);
 }
 
-function section(raw: Raw, key: string, errors: string[]): Raw | undefined {
-  const value = raw[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    errors.push(`the "${key}" settings must be a group of fields, not ${Array.isArray(value) ? 'a list' : typeof value}`);
-    return undefined;
-  }
-  return value as Raw;
-}
-
-/** Not set at all: undefined, null or an empty text box. */
-function absent(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
 /**
  * A value the homeowner typed, for a message: in quotes, line breaks and control characters escaped (they
  * would break the log line), and cut short when long. Never used for secrets.
@@ -236,30 +227,6 @@ function quoted(value: string): string {
 
 function nonEmpty(value: unknown): boolean {
   return (typeof value === 'string' && value.trim() !== '') || typeof value === 'number';
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T, what: string, errors: string[]): T {
-  if (value === undefined || value === null || value === '') return fallback;
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  errors.push(`the ${what} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
-  return fallback;
-}
-
-/** A tick box: true or false; a string such as "true" is reported, not silently read as off. */
-function flag(value: unknown, fallback: boolean, what: string, errors: string[]): boolean {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value === 'boolean') return value;
-  errors.push(`the ${what} must be true or false (a tick box in the plugin settings; no quotes in config.json)`);
-  return fallback;
-}
-
-function whole(value: unknown, fallback: number, min: number, max: number, what: string, errors: string[]): number {
-  if (value === undefined || value === null || value === '') return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    errors.push(`the ${what} must be a whole number from ${min} to ${max}`);
-    return fallback;
-  }
-  return value;
 }
 
 const BROKER_URL = /^(mqtts?|wss?):\/\/[^/\s]+/;

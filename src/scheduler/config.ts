@@ -10,12 +10,12 @@
  */
 import { compassToOpenMeteoAzimuth, type PvArray } from './forecast/open-meteo.js';
 import { validateManualProfile } from './forecast/manual.js';
-import { TARIFF_PRESETS, validateTariffSpec, type TariffSpec } from './tariff.js';
+import { CO2_DEFAULT, TARIFF_PRESETS, validateTariffSpec, type TariffSpec } from './tariff.js';
 import type { WarningLevel } from './forecast/types.js';
 import { isRecord } from '../util/json.js';
+import { choice, flag, group, number, type Raw } from '../util/settings-fields.js';
 import type { Lang } from './explain.js';
 
-type Raw = Record<string, unknown>;
 
 export interface SchedulerConfig {
   readonly mode: 'planner' | 'aiseg2';
@@ -62,8 +62,6 @@ const DEFAULTS = {
   heatPumpKw: 1.25,
   lossesPercent: 14,
 } as const;
-/** For an own plan without a CO2 factor: about the national average, as the presets use (tariff/presets.ts). */
-const CO2_NATIONAL_AVERAGE = 0.45;
 /** The replaced product's 6 A minimum at 200 V; below it chargers do not start. */
 const EV_MIN_KW = 1.2;
 /** The seed's measuring limit for solar (30 kW), also a sane ceiling for a home's arrays. */
@@ -78,13 +76,17 @@ export function validateSchedulerConfig(platformConfig: unknown): SchedulerConfi
   const errors: string[] = [];
   const raw = group(root.scheduler, 'scheduler', errors);
   if (errors.length > 0) return { ok: false, errors };
-  if (!raw || raw.enabled !== true) return { ok: true, config: null };
+  if (!raw || !flag(raw.enabled, false, 'AI solar charge "enabled" setting', errors)) return errors.length > 0 ? { ok: false, errors } : { ok: true, config: null };
 
   const mode = choice(raw.mode, ['planner', 'aiseg2'] as const, 'planner', 'AI solar charge mode', errors);
   const language: Lang = root.language === 'ja' ? 'ja' : 'en';
   const aiseg2DecisionHour = halfHour(raw.aiseg2DecisionTime, DEFAULTS.aiseg2Decision, 'AiSEG2-compatible decision time', errors);
   const devicesRaw = group(raw.devices, 'scheduler devices', errors) ?? {};
-  const devices = { ecocute: devicesRaw.ecocute === true, battery: devicesRaw.battery === true, ev: devicesRaw.ev === true };
+  const devices = {
+    ecocute: flag(devicesRaw.ecocute, false, 'AI solar charge EcoCute setting', errors),
+    battery: flag(devicesRaw.battery, false, 'AI solar charge battery setting', errors),
+    ev: flag(devicesRaw.ev, false, 'AI solar charge EV charger setting', errors),
+  };
   if (!devices.ecocute && !devices.battery && !devices.ev) {
     errors.push('AI solar charge is on but controls no device: turn on the EcoCute, the battery or the EV charger (or turn AI solar charge off)');
   }
@@ -109,16 +111,16 @@ export function validateSchedulerConfig(platformConfig: unknown): SchedulerConfi
   const ecocuteRaw = group(raw.ecocute, 'EcoCute', errors) ?? {};
   const ecocute = {
     heatPumpKw: number(ecocuteRaw.heatPumpKw, DEFAULTS.heatPumpKw, 0.5, 5, 'EcoCute heat-pump power (kW)', errors),
-    ownSolarCharge: ecocuteRaw.ownSolarCharge === true,
-    daytimeReheatStopSupported: ecocuteRaw.daytimeReheatStopSupported === true,
+    ownSolarCharge: flag(ecocuteRaw.ownSolarCharge, false, 'EcoCute "own solar charge" setting', errors),
+    daytimeReheatStopSupported: flag(ecocuteRaw.daytimeReheatStopSupported, false, 'EcoCute "daytime reheating stop" setting', errors),
   };
   const warningsRaw = group(raw.warnings, 'weather-warning linkage', errors) ?? {};
   const warnings = {
-    enabled: warningsRaw.enabled !== false,
-    topUpHotWater: warningsRaw.topUpHotWater !== false,
-    chargeBattery: warningsRaw.chargeBattery !== false,
+    enabled: flag(warningsRaw.enabled, true, 'weather-warning linkage "enabled" setting', errors),
+    topUpHotWater: flag(warningsRaw.topUpHotWater, true, 'weather-warning "top up hot water" setting', errors),
+    chargeBattery: flag(warningsRaw.chargeBattery, true, 'weather-warning "charge the battery" setting', errors),
     // advisories (注意報) are frequent and rarely cut the power; codes this version does not know count
-    levels: warningsRaw.includeAdvisories === true ? (['emergency', 'warning', 'advisory', 'unknown'] as const) : (['emergency', 'warning', 'unknown'] as const),
+    levels: flag(warningsRaw.includeAdvisories, false, 'weather-warning "include advisories" setting', errors) ? (['emergency', 'warning', 'advisory', 'unknown'] as const) : (['emergency', 'warning', 'unknown'] as const),
   };
   if (errors.length > 0 || !tariff || !forecast) return { ok: false, errors };
   return { ok: true, config: { mode, aiseg2DecisionHour, language, devices, tariff, purchaseMode, forecast, ev, battery, ecocute, warnings } };
@@ -150,7 +152,7 @@ function tariffOf(value: unknown, errors: string[]): TariffSpec | undefined {
     }
     const name = typeof custom.name === 'string' && custom.name.trim() !== '' ? custom.name.trim() : 'My plan';
     const seasons = custom.seasons ?? [{ label: 'all year', months: [1, 12], weekday: custom.weekday, ...(custom.holiday === undefined ? {} : { holiday: custom.holiday }) }];
-    candidate = { id: 'custom', name, nameJa: name, kind: custom.kind, seasons, co2KgPerKwh: CO2_NATIONAL_AVERAGE, ...(custom.surcharges === undefined ? {} : { surcharges: custom.surcharges }), ...overrides };
+    candidate = { id: 'custom', name, nameJa: name, kind: custom.kind, seasons, co2KgPerKwh: CO2_DEFAULT, ...(custom.surcharges === undefined ? {} : { surcharges: custom.surcharges }), ...overrides };
   } else {
     candidate = { preset: raw.preset, ...overrides };
   }
@@ -167,14 +169,8 @@ function tariffOf(value: unknown, errors: string[]): TariffSpec | undefined {
 
 function forecastOf(raw: Raw, errors: string[]): SchedulerConfig['forecast'] | undefined {
   const before = errors.length;
-  const jmaRaw = group(raw.jma, 'JMA', errors) ?? {};
-  const office = text(jmaRaw.office);
-  const area = text(jmaRaw.area) || office;
-  const warningArea = text(jmaRaw.warningArea);
   // the "5 sunny days" rule and the warnings need the weather: a forecast area is not optional
-  if (!/^\d{6}$/.test(office)) errors.push('the JMA forecast office must be its 6-digit code, such as 130000 for Tokyo (see the office list in the README)');
-  if (!/^\d{6}$/.test(area)) errors.push('the JMA forecast area must be its 6-digit code, such as 130010 for Tokyo\'s 23 wards (leave it empty when the office has one area)');
-  if (warningArea !== '' && !/^\d{6,7}$/.test(warningArea)) errors.push('the weather-warning area must be a 6-digit area or 7-digit city code, such as 1310100');
+  const { office, area, warningArea } = jmaAreaOf(raw, errors);
 
   let solar: SchedulerConfig['forecast']['solar'] | undefined;
   const kind = choice(raw.solar, ['open-meteo', 'manual'] as const, 'open-meteo', 'solar forecast source', errors);
@@ -194,10 +190,52 @@ function forecastOf(raw: Raw, errors: string[]): SchedulerConfig['forecast'] | u
       solar = { kind, arrays: arrays.filter((a): a is PvArray => a !== undefined) };
     }
   }
-  const baseUrl = text(raw.baseUrl);
-  if (baseUrl !== '' && !isHttpUrl(baseUrl)) errors.push('the forecast base URL must be an http:// or https:// address, such as http://192.168.1.10:8080 (or left empty for the real JMA and Open-Meteo sites)');
+  const baseUrl = baseUrlOf(raw, errors);
   if (errors.length > before || !solar) return undefined;
   return { jma: { office, area, ...(warningArea === '' ? {} : { warningArea }) }, solar, ...(baseUrl === '' ? {} : { baseUrl }) };
+}
+
+/** The JMA office, forecast area (class10, defaulting to the office for single-area offices) and warning area, checked. */
+function jmaAreaOf(forecast: Raw, errors: string[]): { office: string; area: string; warningArea: string } {
+  const jmaRaw = group(forecast.jma, 'JMA', errors) ?? {};
+  const office = text(jmaRaw.office);
+  const area = text(jmaRaw.area) || office;
+  const warningArea = text(jmaRaw.warningArea);
+  if (!/^\d{6}$/.test(office)) errors.push('the JMA forecast office must be its 6-digit code, such as 130000 for Tokyo (see the office list in the README)');
+  if (!/^\d{6}$/.test(area)) errors.push('the JMA forecast area must be its 6-digit code, such as 130010 for Tokyo\'s 23 wards (leave it empty when the office has one area)');
+  if (warningArea !== '' && !/^\d{6,7}$/.test(warningArea)) errors.push('the weather-warning area must be a 6-digit area or 7-digit city code, such as 1310100');
+  return { office, area, warningArea };
+}
+
+function baseUrlOf(forecast: Raw, errors: string[]): string {
+  const baseUrl = text(forecast.baseUrl);
+  if (baseUrl !== '' && !isHttpUrl(baseUrl)) errors.push('the forecast base URL must be an http:// or https:// address, such as http://192.168.1.10:8080 (or left empty for the real JMA and Open-Meteo sites)');
+  return baseUrl;
+}
+
+/** Where the dashboard's weather comes from: the JMA area of the scheduler's settings, used whether AI solar charge is on or not. */
+export interface WeatherArea {
+  readonly office: string;
+  readonly area: string;
+  readonly warningArea?: string;
+  /** As the scheduler's `forecast.baseUrl`: a local mirror (the demo's, the tests'); default the real site. */
+  readonly baseUrl?: string;
+}
+
+/**
+ * The forecast area in the settings (`scheduler.forecast.jma`, which the setup wizard fills in even
+ * while AI solar charge is off), checked the same way the scheduler checks it. `area` is undefined when
+ * no office is set (then nothing is requested) or when the settings have a problem, which is said.
+ */
+export function weatherAreaOf(platformConfig: unknown): { readonly area?: WeatherArea; readonly problems: string[] } {
+  const root: Raw = isRecord(platformConfig) ? platformConfig : {};
+  const forecast = isRecord(root.scheduler) && isRecord(root.scheduler.forecast) ? root.scheduler.forecast : {};
+  if (!isRecord(forecast.jma) || text(forecast.jma.office) === '') return { problems: [] };
+  const problems: string[] = [];
+  const { office, area, warningArea } = jmaAreaOf(forecast, problems);
+  const baseUrl = baseUrlOf(forecast, problems);
+  if (problems.length > 0) return { problems };
+  return { area: { office, area, ...(warningArea === '' ? {} : { warningArea }), ...(baseUrl === '' ? {} : { baseUrl }) }, problems };
 }
 
 function isHttpUrl(value: string): boolean {
@@ -226,35 +264,8 @@ function panelArray(value: unknown, n: number, latitude: number, longitude: numb
   };
 }
 
-function group(value: unknown, what: string, errors: string[]): Raw | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (isRecord(value)) return value;
-  errors.push(`the ${what} settings must be a group of fields, not ${Array.isArray(value) ? 'a list' : typeof value}`);
-  return undefined;
-}
-
 function text(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
-}
-
-function choice<T extends string>(value: unknown, allowed: readonly T[], fallback: T, what: string, errors: string[]): T {
-  if (value === undefined || value === null || value === '') return fallback;
-  if ((allowed as readonly unknown[]).includes(value)) return value as T;
-  errors.push(`the ${what} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
-  return fallback;
-}
-
-/** A number within [min, max]; `fallback` NaN means the field is required. */
-function number(value: unknown, fallback: number, min: number, max: number, what: string, errors: string[]): number {
-  if (value === undefined || value === null || value === '') {
-    if (Number.isNaN(fallback)) errors.push(`the ${what} is needed`);
-    return fallback;
-  }
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    errors.push(`the ${what} must be a number from ${min} to ${max}`);
-    return fallback;
-  }
-  return value;
 }
 
 /** The days of `departures`, Sunday first (as JST weekdays count), with the names messages use. */

@@ -12,7 +12,7 @@ const RENEWABLE_SURCHARGE_FY2025: SurchargeSpec = { label: 'Renewable energy sur
 const FUEL_COST_ADJUSTMENT: SurchargeSpec = { label: 'Fuel-cost adjustment (set from your bill)', yenPerKwh: 0 };
 const SURCHARGES = [FUEL_COST_ADJUSTMENT, RENEWABLE_SURCHARGE_FY2025] as const;
 /** Around the national average emission factor; utilities publish their own each year. */
-const CO2_DEFAULT = 0.45;
+export const CO2_DEFAULT = 0.45;
 const ALL_YEAR: readonly [number, number] = [1, 12];
 
 const tepcoSmartlifeS: TariffSpec = {

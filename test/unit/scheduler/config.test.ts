@@ -190,3 +190,17 @@ test('a forecast base URL (a local mirror of JMA and Open-Meteo) is kept when it
     assert.match(errors(withBase(bad)).join('\n'), /forecast base URL must be an http/, bad);
   }
 });
+
+test('tick boxes written as text are named, not silently read as off (or on)', () => {
+  assert.match(errors({ ...VALID, scheduler: { ...VALID.scheduler, enabled: 'true' } }).join('\n'), /AI solar charge "enabled" setting must be true or false/);
+  const wrong = errors({
+    ...VALID,
+    scheduler: { ...VALID.scheduler, devices: { ev: true, battery: 'yes' }, warnings: { enabled: 'false', includeAdvisories: 1 } },
+  }).join('\n');
+  assert.match(wrong, /battery setting must be true or false/);
+  assert.match(wrong, /weather-warning linkage "enabled" setting must be true or false/);
+  assert.match(wrong, /"include advisories" setting must be true or false/);
+  // the ones left out keep their defaults: linkage on, advisories not counted
+  assert.deepEqual(config(VALID).warnings.levels, ['emergency', 'warning', 'unknown']);
+  assert.equal(config(VALID).warnings.enabled, true);
+});
