@@ -12,6 +12,7 @@ import type { HomeDevice } from '../../src/home/index.js';
 import type { TelemetrySource } from '../../src/mqtt/mirror.js';
 import type { CommandTarget } from '../../src/mqtt/commands.js';
 import type { BatteryMode } from '../../src/home/index.js';
+import { startEmbeddedBroker } from '../../src/mqtt/embedded-broker.js';
 import type { Logger } from '../../src/util/log.js';
 
 /** A home whose devices the test sets directly. */
@@ -310,3 +311,20 @@ export class OutageAedes {
     await new Promise<void>((resolve) => this.observers.close(() => resolve()));
   }
 }
+
+export interface Broker {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The brokers the mirror is tried against: the embedded aedes always, mosquitto when it is installed. */
+export const BROKERS: Record<string, (() => Promise<Broker>) | undefined> = {
+  aedes: async () => startEmbeddedBroker({ port: await freePort() }),
+  mosquitto: mosquittoAvailable()
+    ? async () => {
+        const port = await freePort();
+        const child = await startMosquitto(port);
+        return { url: `mqtt://127.0.0.1:${port}`, close: () => stopProcess(child) };
+      }
+    : undefined,
+};

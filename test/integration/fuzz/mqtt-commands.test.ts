@@ -9,11 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { startEmbeddedBroker } from '../../../src/mqtt/embedded-broker.js';
 import { MqttMirror } from '../../../src/mqtt/mirror.js';
 import { systemClock } from '../../../src/util/clock.js';
 import type { Logger } from '../../../src/util/log.js';
-import { Recorder, ScriptedHome, batteryDevice, evDevice, freePort, meterDevice, mosquittoAvailable, startMosquitto, stopProcess, waterHeaterDevice } from '../../helpers/mqtt.js';
+import { BROKERS, Recorder, ScriptedHome, batteryDevice, evDevice, freePort, meterDevice, waterHeaterDevice } from '../../helpers/mqtt.js';
 import { Fuzz, fuzzCases, fuzzSeed } from '../../helpers/fuzz.js';
 
 const SEED = fuzzSeed(0x3a77);
@@ -25,22 +24,6 @@ const BATTERY = 'fe00000b00000004_027d01';
 const SLEEPY = 'sleepy_026b02';
 /** Put into payloads: an error message that contains it echoed the payload. */
 const ECHO_MARK = 'ECHOMARK';
-
-interface Broker {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-const BROKERS: Record<string, (() => Promise<Broker>) | undefined> = {
-  aedes: async () => startEmbeddedBroker({ port: await freePort() }),
-  mosquitto: mosquittoAvailable()
-    ? async () => {
-        const port = await freePort();
-        const child = await startMosquitto(port);
-        return { url: `mqtt://127.0.0.1:${port}`, close: () => stopProcess(child) };
-      }
-    : undefined,
-};
 
 /** A topic and payload that must not become a device command, whatever the reason. */
 function badCommand(f: Fuzz): { topic: string; payload: Buffer; why: string } {

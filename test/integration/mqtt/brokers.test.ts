@@ -6,27 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectClient } from '../../../src/mqtt/broker.js';
-import { startEmbeddedBroker } from '../../../src/mqtt/embedded-broker.js';
 import { MqttMirror } from '../../../src/mqtt/mirror.js';
 import { systemClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/log.js';
-import { Recorder, ScriptedHome, batteryDevice, evDevice, freePort, meterDevice, mosquittoAvailable, solarDevice, startMosquitto, stopProcess, waterHeaterDevice } from '../../helpers/mqtt.js';
-
-interface Broker {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-const BROKERS: Record<string, (() => Promise<Broker>) | undefined> = {
-  aedes: async () => startEmbeddedBroker({ port: await freePort() }),
-  mosquitto: mosquittoAvailable()
-    ? async () => {
-        const port = await freePort();
-        const child = await startMosquitto(port);
-        return { url: `mqtt://127.0.0.1:${port}`, close: () => stopProcess(child) };
-      }
-    : undefined,
-};
+import { BROKERS, Recorder, ScriptedHome, batteryDevice, evDevice, freePort, meterDevice, solarDevice, waterHeaterDevice, type Broker } from '../../helpers/mqtt.js';
 
 const AT = Date.parse('2026-11-26T03:00:00Z');
 
