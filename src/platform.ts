@@ -28,7 +28,7 @@ import { Runtime } from './runtime.js';
 import { storeDirectory } from './store/history.js';
 import { MeterCounters } from './store/meter-counters.js';
 import { PLATFORM_NAME, PLUGIN_NAME, DISCOVERY_INTERVAL_MS, STALE_ACCESSORY_GRACE_MS } from './settings.js';
-import { systemClock } from './util/clock.js';
+import { parseSimulatedTime, SIMULATED_CLOCK_ENV, systemClock, type Clock } from './util/clock.js';
 import { errorMessage, guard } from './util/guard.js';
 import { prefixLogger, redactingLogger, type Logger } from './util/log.js';
 
@@ -42,6 +42,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
   private runtime: Runtime | undefined;
   private staleTimer: NodeJS.Timeout | undefined;
   private schedulerShown: ShownScheduler | undefined;
+  private readonly clock: Clock;
 
   constructor(
     logging: Logging,
@@ -50,6 +51,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
   ) {
     // B-route and MQTT secrets never reach a log line, whichever layer writes it
     this.log = redactingLogger(logging, () => secretsOf(rawConfig));
+    this.clock = chooseClock(this.log);
     const parsed = parseConfig(rawConfig);
     if (!parsed.ok) {
       if (parsed.unconfigured) this.log.info(`idle, ${parsed.errors.join('; ')}`);
@@ -74,9 +76,9 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
 
   private async start(config: HemsConfig): Promise<void> {
     // the meter may need it before the runtime has opened the store: it waits for the runtime's attach
-    const meterCounters = new MeterCounters(systemClock);
+    const meterCounters = new MeterCounters(this.clock);
     const home = createHome({
-      clock: systemClock,
+      clock: this.clock,
       log: this.log,
       ...(config.echonet && {
         echonet: {
@@ -104,7 +106,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
       config,
       eve: eveCharacteristics(this.api),
       names: namesFor(config.language),
-      eveHistory: { dir: join(storeDirectory(this.api.user.storagePath()), 'eve'), clock: systemClock },
+      eveHistory: { dir: join(storeDirectory(this.api.user.storagePath()), 'eve'), clock: this.clock },
     };
     // the AI solar charge accessory is not a device's: keep it away from the device restore below
     const cachedScheduler = [...this.cached.values()].find(isSchedulerAccessory);
@@ -127,7 +129,7 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
       config,
       storagePath: this.api.user.storagePath(),
       meterCounters,
-      clock: systemClock,
+      clock: this.clock,
       log: this.log,
       name: (device) => displayName(ctx, device),
     });
@@ -217,4 +219,21 @@ export class EchonetHemsPlatform implements DynamicPlatformPlugin {
 /** The name a device has in HomeKit (and MQTT): the one set in the settings, or its kind's. */
 function displayName(ctx: AccessoryContext, device: HomeDevice): string {
   return overrideFor(ctx.config, device.identity, device.kind)?.name ?? ctx.names.kind[device.kind];
+}
+
+/**
+ * The system clock; or, when the test-only SIMULATED_CLOCK_ENV is set (soak tests), compressed time, with
+ * a warning on every start so that a real home never runs on it unnoticed. Read once per launch.
+ */
+function chooseClock(log: Logger): Clock {
+  const value = process.env[SIMULATED_CLOCK_ENV];
+  if (value === undefined || value === '') return systemClock;
+  const parsed = parseSimulatedTime(value);
+  if (!parsed.ok) {
+    log.error(`${SIMULATED_CLOCK_ENV} (a test setting) is ignored: ${parsed.reason}; running on the real clock`);
+    return systemClock;
+  }
+  const { start, speed } = parsed.time;
+  log.warn(`${SIMULATED_CLOCK_ENV} is set: running on SIMULATED time, ${speed}x from ${new Date(start).toISOString()} (a test setting; unset it for a real home)`);
+  return parsed.clock;
 }

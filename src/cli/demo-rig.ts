@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,12 +31,23 @@ const JMA_TOKYO = { office: '130000', area: '130010' } as const;
 
 export interface Installation {
   readonly home: SimulatedHome;
+  /** The emulator serving the LAN devices now (moveEmulator replaces it). */
   readonly emulator: EmulatorHandle;
   /** Undefined when socat is missing: the demo then runs without the smart meter. */
   readonly dongle: DongleSimulator | undefined;
+  /**
+   * A stable link to the dongle's pty, as /dev/serial/by-id names a USB dongle: it follows the dongle
+   * when it is plugged back in under another pty.
+   */
   readonly meterPort: string | undefined;
   /** JMA and Open-Meteo as the simulated sky would answer them, when asked for. */
   readonly forecast: ForecastServer | undefined;
+  /** Pulls the dongle out: its pty pair goes, so the plugin sees its serial port vanish. */
+  unplugDongle(): Promise<void>;
+  /** Plugs it back in: a new pty pair, which meterPort then points to. */
+  replugDongle(): Promise<void>;
+  /** The LAN devices answer from a new address (a changed DHCP lease), keeping their identification numbers. */
+  moveEmulator(address: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,40 +57,73 @@ export interface InstallationOptions {
   readonly log: Logger;
   /**
    * Serve forecasts (for AI solar charge). The plugin plans on real time while the home runs on `clock`:
-   * `simTimeOf` maps a real instant to the simulated one whose sky to forecast (see ForecastServerOptions).
+   * `simTimeOf` maps a real instant to the simulated one whose sky to forecast; a plugin on compressed
+   * time instead gives its clock as `now` (see ForecastServerOptions).
    */
-  readonly forecast?: { readonly simTimeOf?: (t: number) => number };
+  readonly forecast?: { readonly simTimeOf?: (t: number) => number; readonly now?: () => number };
 }
 
 export async function startInstallation(options: InstallationOptions): Promise<Installation> {
   const { clock, dir, log } = options;
   // clouds off: a sunny day, so the solar curve and the surplus are easy to follow
   const home = new SimulatedHome({ clock, seed: 3, solar: { clouds: false }, historyDays: 2 });
-  const emulator = await startEmulator({
-    address: EMULATOR_ADDRESS,
-    multicastInterface: CONTROLLER_ADDRESS,
-    devices: ['solar', 'water-heater', 'ev-charger', 'battery'],
-    clock,
-    home,
-    log,
-  });
+  const emulatorAt = (address: string): Promise<EmulatorHandle> =>
+    startEmulator({
+      address,
+      identityAddress: EMULATOR_ADDRESS,
+      multicastInterface: CONTROLLER_ADDRESS,
+      devices: ['solar', 'water-heater', 'ev-charger', 'battery'],
+      clock,
+      home,
+      log,
+    });
+  let emulator = await emulatorAt(EMULATOR_ADDRESS);
   let pty: PtyPair | undefined;
   let dongle: DongleSimulator | undefined;
+  const meterLink = join(dir, 'ttyWISUN');
+  /** Points meterLink at the pair's host end; a rename, so the plugin never sees the link half-made. */
+  const link = (pair: PtyPair): void => {
+    const tmp = `${meterLink}.new`;
+    symlinkSync(pair.hostPath, tmp);
+    renameSync(tmp, meterLink);
+  };
   if (socatAvailable()) {
     pty = await createPtyPair(dir);
+    link(pty);
     dongle = startDongleSimulator({ path: pty.donglePath, family: 'single-hop', timing: 'fast', credentials: DEMO_BROUTE, meter: home, clock });
   } else {
     log.warn('socat is not installed (apt-get install -y socat): running without the smart meter');
   }
   const forecast = options.forecast
-    ? await startForecastServer({ irradianceAt: (t) => home.irradianceAt(t), area: JMA_TOKYO.area, ...(options.forecast.simTimeOf ? { simTimeOf: options.forecast.simTimeOf } : {}) })
+    ? await startForecastServer({
+        irradianceAt: (t) => home.irradianceAt(t),
+        area: JMA_TOKYO.area,
+        ...(options.forecast.simTimeOf ? { simTimeOf: options.forecast.simTimeOf } : {}),
+        ...(options.forecast.now ? { now: options.forecast.now } : {}),
+      })
     : undefined;
   return {
     home,
-    emulator,
+    get emulator() {
+      return emulator;
+    },
     dongle,
-    meterPort: pty?.hostPath,
+    meterPort: pty && meterLink,
     forecast,
+    async unplugDongle() {
+      await dongle?.unplug();
+      await pty?.close();
+    },
+    async replugDongle() {
+      if (!dongle) return;
+      pty = await createPtyPair(dir);
+      await dongle.replug(pty.donglePath);
+      link(pty);
+    },
+    async moveEmulator(address) {
+      await emulator.stop();
+      emulator = await emulatorAt(address);
+    },
     async stop() {
       await forecast?.close();
       await dongle?.stop();
@@ -96,6 +140,8 @@ export interface BridgeOptions {
   readonly bind?: readonly string[];
   /** Poll the devices often, so changes show quickly in a demo or test. */
   readonly pollSeconds?: number;
+  /** The smart meter's poll interval; 10 s by default. */
+  readonly meterPollSeconds?: number;
   /** Turns on Homebridge 2.x's Matter bridge on this port (Homebridge 1.x ignores it). */
   readonly matterPort?: number;
   /** MQTT: the homeowner's broker by URL, or the plugin's embedded broker on this loopback port. */
@@ -149,7 +195,7 @@ export function writeHomebridgeConfig(storage: string, installation: Installatio
         name: 'ECHONET HEMS',
         echonet: { interface: CONTROLLER_ADDRESS, hosts: [EMULATOR_ADDRESS], pollSeconds: bridge.pollSeconds ?? 5 },
         ...(installation.meterPort
-          ? { meter: { serialPort: installation.meterPort, brouteId: DEMO_BROUTE.id, broutePassword: DEMO_BROUTE.password, pollSeconds: 10 } }
+          ? { meter: { serialPort: installation.meterPort, brouteId: DEMO_BROUTE.id, broutePassword: DEMO_BROUTE.password, pollSeconds: bridge.meterPollSeconds ?? 10 } }
           : {}),
         solarLightSensor: true,
         ...(bridge.mqtt
@@ -192,6 +238,10 @@ export interface HomebridgeOptions {
   readonly binary?: HomebridgeBinary;
   /** The plugin's directory (package.json + dist/); the repository by default. */
   readonly pluginDir?: string;
+  /** Homebridge's debug log (-D), the plugin's debug lines included. */
+  readonly debug?: boolean;
+  /** Added to Homebridge's environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** The dev dependency's `homebridge` bin script. */
@@ -203,9 +253,10 @@ export function homebridgeScript(): string {
 export function startHomebridge(options: HomebridgeOptions): HomebridgeRun {
   const { binary = {}, onLine } = options;
   const script = binary.script ?? homebridgeScript();
-  const child = spawn(binary.node ?? process.execPath, [script, '-I', '-U', options.storage, '-P', options.pluginDir ?? REPO_DIR], {
+  const args = [script, '-I', ...(options.debug ? ['-D'] : []), '-U', options.storage, '-P', options.pluginDir ?? REPO_DIR];
+  const child = spawn(binary.node ?? process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, ...options.env, FORCE_COLOR: '0' },
   });
   let resolveRunning: (port: number) => void = () => undefined;
   let rejectRunning: (err: Error) => void = () => undefined;

@@ -9,8 +9,11 @@ export class RigClient {
   private nextId = 1;
   private readonly calls = new Map<number, (answer: { ok: boolean; result?: unknown; error?: string }) => void>();
 
-  /** What the rig said when it was ready: the HAP port, the bridge's id and Homebridge's process id. */
-  ready: { port: number; username: string; pid: number } | undefined;
+  /**
+   * What the rig said when it was ready: the HAP port, the bridge's id, Homebridge's process id and, on
+   * compressed time, the shared clock (a SIMULATED_CLOCK_ENV value).
+   */
+  ready: { port: number; username: string; pid: number; simulated?: string } | undefined;
 
   private constructor(readonly process: InNamespace) {}
 
