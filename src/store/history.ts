@@ -57,6 +57,11 @@ const SERIES: readonly Series[] = ['energy', 'events', 'decisions', 'meter'];
 
 /** The grid's sources in an energy slot, the ones the meter's counters give. */
 const GRID_SOURCES = ['bought', 'sold'] as const;
+/** Not a month series: one small item, kept for ever (pruning goes by month keys). */
+const METER_PROGRESS_KEY = 'meter-progress';
+interface MeterProgress {
+  completeUpTo?: number;
+}
 
 /** Month partitions are by UTC calendar month: a key names its month unambiguously. */
 export function monthKey(series: Series, at: number): string {
@@ -194,6 +199,20 @@ export class History {
       if (slots.length > 0) return Math.max(...slots);
     }
     return undefined;
+  }
+
+  /**
+   * The boundary up to which the meter's catch-up had every half-hour, as the last run left it: a gap
+   * older than today that a run could not fill (the dongle stayed away) is still looked for after a restart.
+   */
+  async meterCompleteUpTo(): Promise<number | undefined> {
+    const upTo = (await this.read<MeterProgress>(METER_PROGRESS_KEY))?.completeUpTo;
+    return typeof upTo === 'number' && Number.isFinite(upTo) ? upTo : undefined;
+  }
+
+  async recordMeterCompleteUpTo(slotStart: number): Promise<void> {
+    if ((await this.meterCompleteUpTo()) === slotStart) return;
+    await this.update<MeterProgress>(METER_PROGRESS_KEY, {}, (progress) => void (progress.completeUpTo = slotStart));
   }
 
   async recordEvent(event: DeviceEvent): Promise<void> {

@@ -44,6 +44,16 @@ export class MeterCounters implements HalfHourSink {
     return 'history' in b ? (await b.history.meterCounters(slotStart)) !== undefined : b.memory.has(slotStart);
   }
 
+  async completeUpTo(): Promise<number | undefined> {
+    const b = await this.backend;
+    return 'history' in b ? b.history.meterCompleteUpTo() : undefined;
+  }
+
+  async markComplete(slotStart: number): Promise<void> {
+    const b = await this.backend;
+    if ('history' in b) await b.history.recordMeterCompleteUpTo(slotStart);
+  }
+
   /** Keeps the counters, then fills the half-hours they close and open where the other end is known. */
   async put(record: HalfHourRecord): Promise<void> {
     const b = await this.backend;

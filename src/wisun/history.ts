@@ -38,6 +38,12 @@ export interface HalfHourSink {
    * has read it, before any record: a sink that takes differences of records needs it.
    */
   counterModulus?(modulusKwh: number | undefined): void;
+  /**
+   * A persistent sink remembers up to where the catch-up had every half-hour, so that a gap a run could not
+   * fill (the dongle stayed away) is still looked for after a restart, however old; optional.
+   */
+  completeUpTo?(): Promise<number | undefined>;
+  markComplete?(slotStart: number): Promise<void>;
 }
 
 /** Keeps records in memory; for tests, the CLI and until the persistent store exists. */

@@ -278,15 +278,16 @@ export class SmartMeterClient extends EventEmitter<MeterEvents> {
 
   /**
    * Fills every half-hour missing since the last complete one. The first catch-up of a run looks from
-   * the sink's last slot, and at least from today's midnight: a first run gets a whole day, and a gap
-   * that a crash left behind a later slot is mended. Only the newest slot missing (its INF was lost) is
+   * the sink's last slot, at least from today's midnight, and from where the sink says an earlier run got
+   * to: a first run gets a whole day, a gap that a crash left behind a later slot is mended, and so is an
+   * older one that a run could not fill before it stopped. Only the newest slot missing (its INF was lost) is
    * read from EA/EB; anything more from the day history.
    */
   private async catchUp(sink: HalfHourSink): Promise<void> {
     await this.ensureScale();
     const now = this.clock.now();
     const upTo = slotAtOrBefore(now);
-    this.complete ??= Math.min((await sink.lastSlot()) ?? Infinity, jstDayStart(now) - SLOT_MS);
+    this.complete ??= Math.min((await sink.lastSlot()) ?? Infinity, jstDayStart(now) - SLOT_MS, (await sink.completeUpTo?.()) ?? Infinity);
     const missing = await findMissingSlots(sink, this.complete, upTo);
     /** Slots the meter cannot give: older than it keeps, or still missing in its history long after. */
     const lost = new Set<number>();
@@ -311,6 +312,7 @@ export class SmartMeterClient extends EventEmitter<MeterEvents> {
     }
     const retry = stillMissing.filter((slot) => !lost.has(slot));
     this.complete = retry.length > 0 ? retry[0]! - SLOT_MS : upTo;
+    await sink.markComplete?.(this.complete);
   }
 
   /** EA and EB by Get: the newest fixed-time values when their INF did not arrive. */

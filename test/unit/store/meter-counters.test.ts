@@ -218,3 +218,19 @@ test('a counter that wrapped is differenced across the wrap the meter client rep
   const [slot] = await history.slots(T0, T0 + HALF_HOUR_MS);
   assert.deepEqual([slot!.kwh, slot!.grid], [{ bought: 0.4 }, 'backfill']);
 });
+
+test('where the meter catch-up got to survives a restart; without a store nothing is remembered', async (t) => {
+  const dir = tempDir(t);
+  const clock = new ManualClock(T0);
+  const first = await open(dir, clock);
+  assert.equal(await first.counters.completeUpTo(), undefined);
+  await first.counters.markComplete(T0 - 20 * HALF_HOUR_MS);
+  await first.counters.markComplete(T0 - 4 * HALF_HOUR_MS);
+  await first.history.settled();
+  const again = await open(dir, clock);
+  assert.equal(await again.counters.completeUpTo(), T0 - 4 * HALF_HOUR_MS);
+  const memory = new MeterCounters(clock);
+  memory.attach(undefined);
+  await memory.markComplete(T0);
+  assert.equal(await memory.completeUpTo(), undefined);
+});

@@ -206,3 +206,47 @@ test('a slot the meter itself lacks is given up after an hour, once, not fetched
   assert.equal(t.meter.requests.filter((r) => r.esv === ESV.SetC).length, fetches, 'no further day reads for the lost slot');
   await t.stop();
 });
+
+/** A sink that, like the store, remembers up to where the catch-up had every half-hour. */
+class RememberingSink extends MemoryHalfHourSink {
+  constructor(public upTo: number | undefined) {
+    super();
+  }
+  async completeUpTo(): Promise<number | undefined> {
+    return this.upTo;
+  }
+  async markComplete(slotStart: number): Promise<void> {
+    this.upTo = slotStart;
+  }
+}
+
+test('a restart mends an older gap an earlier run could not fill, from where that run got to', async () => {
+  // the 25th: the dongle was away 01:00-10:30 and the run stopped before it could back-fill; today is whole
+  const before = jst(25, 0, 30);
+  const sink = new RememberingSink(before);
+  for (let slot = jst(25, 0); slot <= jst(26, 10); slot += SLOT_MS) {
+    if (slot <= before || slot > jst(25, 10, 30)) await sink.put({ slotStart: slot, boughtKwh: 1, soldKwh: 0, source: 'inf' });
+  }
+  const yesterday = Array.from({ length: 48 }, (_, i) => 400 + i);
+  const today = Array.from({ length: 48 }, (_, i) => (i <= 20 ? 500 + i : NO_DATA_U32));
+  const t = await startClient(jst(26, 10, 10), new Map([[0, { bought: today, sold: today }], [1, { bought: yesterday, sold: yesterday }]]), sink);
+  const filled = sink.records().filter((r) => r.source === 'backfill');
+  assert.deepEqual(
+    filled.map((r) => [r.slotStart, r.boughtKwh]),
+    Array.from({ length: 20 }, (_, i) => [jst(25, 1) + i * SLOT_MS, 402 + i]),
+  );
+  assert.equal(sink.upTo, jst(26, 10), 'the next run starts from here');
+  await t.stop();
+});
+
+test('without a remembered point, a restart looks back only to today\'s midnight', async () => {
+  const sink = new MemoryHalfHourSink();
+  for (let slot = jst(25, 0); slot <= jst(26, 10); slot += SLOT_MS) {
+    if (slot <= jst(25, 0, 30) || slot > jst(25, 10, 30)) await sink.put({ slotStart: slot, boughtKwh: 1, soldKwh: 0, source: 'inf' });
+  }
+  const yesterday = Array.from({ length: 48 }, (_, i) => 400 + i);
+  const today = Array.from({ length: 48 }, (_, i) => (i <= 20 ? 500 + i : NO_DATA_U32));
+  const t = await startClient(jst(26, 10, 10), new Map([[0, { bought: today, sold: today }], [1, { bought: yesterday, sold: yesterday }]]), sink);
+  assert.equal(sink.records().filter((r) => r.source === 'backfill').length, 0);
+  await t.stop();
+});
