@@ -23,6 +23,9 @@ import { EchonetError } from './errors.js';
 import { silentLogger, type Logger } from '../util/log.js';
 import { toHex } from '../util/hex.js';
 
+/** More senders of malformed datagrams than this are only counted and logged at debug level. */
+const MAX_MALFORMED_SENDERS = 32;
+
 export const ECHONET_PORT = 3610;
 export const ECHONET_MULTICAST_V4 = '224.0.23.0';
 
@@ -64,6 +67,8 @@ export class UdpTransport implements FrameTransport {
   private readonly listeners = new Set<(received: ReceivedFrame) => void>();
   private counters = { framesReceived: 0, framesSent: 0, decodeErrors: 0, arbitraryIgnored: 0 };
   private closed = false;
+  /** Senders whose first malformed datagram was shown (see receive). */
+  private readonly malformedSenders = new Set<string>();
 
   private constructor(
     private readonly unicast: Socket,
@@ -175,7 +180,15 @@ export class UdpTransport implements FrameTransport {
     const result = decodeFrame(bytes);
     if (!result.ok) {
       this.counters.decodeErrors++;
-      this.log.debug(`dropped a malformed datagram from ${rinfo.address}:${rinfo.port}: ${result.error.message} (${toHex(bytes.subarray(0, 64))})`);
+      const line = `dropped a malformed datagram from ${rinfo.address}:${rinfo.port}: ${result.error.message} (${toHex(bytes.subarray(0, 64))})`;
+      // the first from each sender is shown (a device speaking a broken dialect should be noticed), the rest
+      // go to debug so that a noisy host cannot flood the log; the set is bounded for the same reason
+      if (this.malformedSenders.size < MAX_MALFORMED_SENDERS && !this.malformedSenders.has(rinfo.address)) {
+        this.malformedSenders.add(rinfo.address);
+        this.log.warn(`${line}; further ones from ${rinfo.address} are logged at debug level only`);
+      } else {
+        this.log.debug(line);
+      }
       return;
     }
     if (isArbitrary(result.frame)) {

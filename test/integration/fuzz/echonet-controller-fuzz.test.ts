@@ -143,6 +143,9 @@ describe('ECHONET controller under malformed and spoofed datagrams', { skip: NET
     const after = await stats();
     assert.equal(after.controller.wrongSource - before.controller.wrongSource, 0);
     for (const fate of Object.keys(expected) as Fate[]) assert.ok(expected[fate] > 0, `the storm reached ${fate}`);
+    // a homeowner sees that something sends garbage, once per sender, not a flood of warnings
+    const warned = agent.output().split('\n').filter((l) => l.includes('WARN dropped a malformed datagram'));
+    assert.equal(warned.length, 1, `one warning for the one sender, the rest at debug level:\n${warned.join('\n')}`);
 
     // the real device reads the same, and discovery still knows exactly it
     assert.deepEqual(await read(DEVICE, STATIC_EPCS), baseline);
