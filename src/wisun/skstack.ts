@@ -109,6 +109,8 @@ interface Waiter {
   match: (e: SkstackEvent) => boolean;
   resolve: (e: SkstackEvent) => void;
   reject: (err: Error) => void;
+  /** False until the command it waits on has answered OK (see waitFor). */
+  armed: boolean;
 }
 
 interface CommandOptions {
@@ -240,7 +242,7 @@ class Link extends EventEmitter implements SkstackLink {
     // Every channel takes 0.01 s x (2^d + 1); half as much again plus 10 s before giving up.
     const expectedMs = SCAN_CHANNELS * 10 * (2 ** duration + 1);
     return this.serial(async () => {
-      const done = this.waitFor((e) => e.code === SK_EVENT.SCAN_DONE);
+      const done = this.waitFor((e) => e.code === SK_EVENT.SCAN_DONE, 'after-ok');
       this.scanResults = [];
       try {
         await this.run(this.dialect.scanCommand(duration));
@@ -270,7 +272,7 @@ class Link extends EventEmitter implements SkstackLink {
 
   join(ipv6: string): Promise<'joined' | 'rejected'> {
     return this.serial(async () => {
-      const outcome = this.waitFor((e) => e.code === SK_EVENT.PANA_OK || e.code === SK_EVENT.PANA_FAILED);
+      const outcome = this.waitFor((e) => e.code === SK_EVENT.PANA_OK || e.code === SK_EVENT.PANA_FAILED, 'after-ok');
       try {
         await this.run(`SKJOIN ${ipv6}`);
         const e = await this.deadline(
@@ -382,10 +384,16 @@ class Link extends EventEmitter implements SkstackLink {
     });
   }
 
-  private waitFor(match: (e: SkstackEvent) => boolean): { promise: Promise<SkstackEvent>; cancel(): void } {
+  /**
+   * Listens for an event from before the command is written (it can come in the same read as the OK).
+   * 'after-ok' ignores it until the command's OK: SKSCAN and SKJOIN answer OK first and end with their
+   * event later, so an EVENT 22/24/25 before that OK is a late one from a scan or join that timed out
+   * earlier, and must not end this one.
+   */
+  private waitFor(match: (e: SkstackEvent) => boolean, from: 'now' | 'after-ok' = 'now'): { promise: Promise<SkstackEvent>; cancel(): void } {
     let waiter!: Waiter;
     const promise = new Promise<SkstackEvent>((resolve, reject) => {
-      waiter = { match, resolve, reject };
+      waiter = { match, resolve, reject, armed: from === 'now' };
     });
     promise.catch(() => undefined); // rejected by close() even when nobody awaits it any more
     this.waiters.add(waiter);
@@ -458,8 +466,10 @@ class Link extends EventEmitter implements SkstackLink {
     if (!p) return;
     this.pending = undefined;
     p.timer.cancel();
-    if (err) p.reject(err);
-    else p.resolve(p.lines);
+    if (err) return p.reject(err);
+    // commands run one at a time, so the waiters not yet armed are this command's
+    for (const w of this.waiters) w.armed = true;
+    p.resolve(p.lines);
   }
 
   private onEvent(e: SkstackEvent): void {
@@ -467,7 +477,7 @@ class Link extends EventEmitter implements SkstackLink {
     if (e.code === SK_EVENT.TRANSMIT_LIMIT_ON) this.transmitLimited = true;
     if (e.code === SK_EVENT.TRANSMIT_LIMIT_OFF) this.transmitLimited = false;
     for (const w of this.waiters) {
-      if (w.match(e)) {
+      if (w.armed && w.match(e)) {
         this.waiters.delete(w);
         w.resolve(e);
       }

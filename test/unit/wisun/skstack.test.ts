@@ -226,3 +226,37 @@ test('unplugging closes the link: pending commands reject as closed and "close" 
   await assert.rejects(link.terminate(), (e: unknown) => e instanceof SkstackError && e.code === 'closed');
   await s.stop();
 });
+
+test('a late EVENT 24 from a join that timed out does not end the next join; its own EVENT 25 does', async () => {
+  let joins = 0;
+  const port = scripted((line) => {
+    if (!line.startsWith('SKJOIN')) return 'OK\r\n';
+    joins++;
+    // the first join never ends in time; its failure shows up just as the second SKJOIN is written
+    return joins === 1 ? 'OK\r\n' : 'EVENT 24 FE80:0000:0000:0000:021D:1290:1234:5678 02\r\nOK\r\nEVENT 25 FE80:0000:0000:0000:021D:1290:1234:5678 02\r\n';
+  });
+  const link = await openSkstack(port, { clock: systemClock, log: captureLog(), joinTimeoutMs: 200 });
+  await assert.rejects(link.join('FE80:0000:0000:0000:021D:1290:1234:5678'), (e: unknown) => e instanceof SkstackError && e.code === 'timeout');
+  assert.equal(await link.join('FE80:0000:0000:0000:021D:1290:1234:5678'), 'joined');
+  await link.close();
+});
+
+test('a late EVENT 22 from a scan that timed out does not end the next scan early', async () => {
+  let scans = 0;
+  const beacon =
+    'EVENT 20 FE80:0000:0000:0000:021D:1290:1234:5678 02\r\nEPANDESC\r\n  Channel:21\r\n  Channel Page:09\r\n  Pan ID:8888\r\n  Addr:001D129012345678\r\n  LQI:E1\r\n  PairID:00112233\r\n';
+  const port: ScriptedPort = scripted((line) => {
+    if (!line.startsWith('SKSCAN')) return 'OK\r\n';
+    scans++;
+    if (scans === 1) return 'OK\r\n';
+    // the beacon and this scan's own end come a little after the OK, as on the air
+    setTimeout(() => port.push(Buffer.from(`${beacon}EVENT 22 FE80:0000:0000:0000:021D:1290:1234:5678 02\r\n`, 'latin1')), 100);
+    return 'EVENT 22 FE80:0000:0000:0000:021D:1290:1234:5678 02\r\nOK\r\n';
+  });
+  const link = await openSkstack(port, { clock: systemClock, log: captureLog() });
+  // duration 0: 28 channels x 20 ms, so a time-out after 10.8 s; the simulated dongle never ends the first scan
+  await assert.rejects(link.scan(0), (e: unknown) => e instanceof SkstackError && e.code === 'timeout');
+  const found = await link.scan(0);
+  assert.deepEqual(found.map((p) => [p.channel, p.panId, p.addr]), [[0x21, 0x8888, '001D129012345678']]);
+  await link.close();
+});
