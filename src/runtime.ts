@@ -1,7 +1,8 @@
 /**
  * What runs beside the accessories once the home exists: the store (half-hour energy history with daily
  * backups, always on), the MQTT mirror (when configured, with the embedded broker or the homeowner's),
- * AI solar charge (the scheduler, when configured) and the status file the Homebridge UI dashboard reads.
+ * AI solar charge (the scheduler, when configured), the weather of the forecast area (when one is set)
+ * and the status file the Homebridge UI dashboard reads.
  * The platform only starts it, tells it about removed devices and stops it; the assembly lives here so
  * platform.ts stays about Homebridge.
  *
@@ -25,9 +26,10 @@ import { makeTariff } from './scheduler/tariff.js';
 import { EMBEDDED_BROKER_HOST } from './settings.js';
 import type { SchedulerRuntime } from './scheduler/wiring.js';
 import { startStatusPublisher, statusFilePath } from './ui-status/index.js';
+import { startWeatherWatch, type WeatherWatch } from './ui-status/weather.js';
 type StatusPublisher = ReturnType<typeof startStatusPublisher>;
 import type { Clock } from './util/clock.js';
-import { errorMessage } from './util/guard.js';
+import { errorMessage, guard } from './util/guard.js';
 import { prefixLogger, type Logger } from './util/log.js';
 
 export interface RuntimeOptions {
@@ -67,6 +69,7 @@ export class Runtime {
   private mirror: MqttMirror | undefined;
   private scheduler: SchedulerRuntime | undefined;
   private status: StatusPublisher | undefined;
+  private weather: WeatherWatch | undefined;
   private started: Promise<void> | undefined;
 
   constructor(private readonly options: RuntimeOptions) {}
@@ -78,6 +81,7 @@ export class Runtime {
     this.started ??= this.startStore()
       .then(() => this.startMqtt())
       .then(() => this.startScheduler())
+      .then(() => this.startWeather())
       .then(() => this.startStatus());
     return this.started;
   }
@@ -101,6 +105,7 @@ export class Runtime {
     await this.started;
     const log = this.options.log;
     this.status?.stop();
+    this.weather?.stop();
     // hands the devices back while the home is still up; its last decisions reach the store below
     await this.scheduler?.stop().catch((err: unknown) => log.warn(`AI solar charge: stopping: ${errorMessage(err)}`));
     this.backup?.stop();
@@ -199,10 +204,28 @@ export class Runtime {
     }
   }
 
+  /** The weather and warnings of the configured area for the dashboard, AI solar charge on or off. */
+  private startWeather(): void {
+    const area = this.options.config.weather;
+    if (!area) return;
+    const service = this.scheduler?.service;
+    this.weather = startWeatherWatch({
+      area,
+      clock: this.options.clock,
+      log: prefixLogger(this.options.log, 'weather'),
+      ...(service ? { scheduler: { fetching: () => service.enabled(), forecast: () => service.forecast() } } : {}),
+      // the first status is written before the first answer: show the weather as soon as it is there
+      fetched: () => {
+        if (this.status) guard(this.options.log, 'writing the dashboard status', this.status.publish());
+      },
+    });
+  }
+
   /** The dashboard's status file, rewritten every minute and after each plan. */
   private startStatus(): void {
     const { config, home, clock, storagePath } = this.options;
     const service = this.scheduler?.service;
+    const weather = this.weather;
     this.status = startStatusPublisher({
       file: statusFilePath(storagePath),
       clock,
@@ -213,7 +236,8 @@ export class Runtime {
         ...(config.scheduler ? { tariff: makeTariff(config.scheduler.tariff) } : {}),
         ...(this.history ? { history: this.history } : {}),
         ...(this.options.meterCounters ? { meterRecords: this.options.meterCounters.today.bind(this.options.meterCounters) } : {}),
-        ...(service ? { scheduler: () => service.status(), forecast: () => service.forecast() } : {}),
+        ...(service ? { scheduler: () => service.status() } : {}),
+        ...(weather ? { forecast: () => weather.forecast(), warnings: () => weather.warnings() } : {}),
       },
     });
   }

@@ -78,7 +78,8 @@ function flowCard(flow) {
   const tiles = [
     tile('grid', t('grid'), fmt.w(flow.gridW === null ? null : Math.abs(flow.gridW)), direction(flow.gridW, t('buying'), t('selling')), flow.gridW > 0 ? 'eh-buy' : flow.gridW < 0 ? 'eh-sell' : ''),
     tile('solar', t('solar'), fmt.w(flow.solarW), null, 'eh-sun'),
-    tile('home', t('home'), fmt.w(flow.homeW), null),
+    // the EcoCute's measured draw is shown on its own tile and left out of the home's
+    tile('home', t('home'), fmt.w(flow.homeW), flow.ecocute && flow.ecocute.w !== null ? t('withoutEcocute') : null),
   ];
   if (flow.battery) tiles.push(tile('battery', t('battery'), fmt.w(flow.battery.w === null ? null : Math.abs(flow.battery.w)), `${direction(flow.battery.w, t('charging'), t('discharging'))} · ${fmt.pct(flow.battery.socPct)}`));
   if (flow.ev) {
@@ -87,7 +88,10 @@ function flowCard(flow) {
   }
   if (flow.ecocute) {
     const e = flow.ecocute;
-    tiles.push(tile('ecocute', t('ecocute'), e.heating === null ? t('noReading') : e.heating ? t('heating') : t('notHeating'), [t('tank', { temp: fmt.temp(e.tankTempC) }), t('hotWater', { litres: fmt.litres(e.remainingHotWaterL) })].join(' · ')));
+    const state = e.heating === null ? t('noReading') : e.heating ? t('heating') : t('notHeating');
+    // watts where the unit measures them (84); otherwise only whether it heats
+    const details = [t('tank', { temp: fmt.temp(e.tankTempC) }), t('hotWater', { litres: fmt.litres(e.remainingHotWaterL) })];
+    tiles.push(e.w === null ? tile('ecocute', t('ecocute'), state, details.join(' · ')) : tile('ecocute', t('ecocute'), fmt.w(e.w), [state, ...details].join(' · ')));
   }
   return card(t('flow'), 'flow', h('div', { class: 'eh-tiles' }, tiles));
 }
@@ -151,7 +155,7 @@ function moneyCard(st) {
 }
 
 function schedulerCard(sch) {
-  if (!sch) return card(t('scheduler'), 'scheduler', h('p', { class: 'eh-muted' }, t('noPlan')));
+  if (!sch) return card(t('scheduler'), 'scheduler', h('p', { class: 'eh-muted', 'data-testid': 'plan-summary' }, t('schedulerNotRunning')));
   const ja = currentLang() === 'ja';
   // the scheduler words everything in both languages; a text from an older plugin may lack the Japanese
   const said = (english, japanese) => (ja && japanese ? japanese : english);
@@ -192,7 +196,9 @@ function weatherCard(w) {
   const ja = currentLang() === 'ja';
   const day = (label, d) => (d ? h('div', { class: 'eh-tile' }, h('div', { class: 'eh-tile-label' }, label), h('div', { class: 'eh-tile-value' }, t(`weatherClass.${d.weatherClass}`)), h('div', { class: 'eh-tile-detail' }, d.popPercent === undefined ? '' : t('pop', { pct: fmt.pct(d.popPercent) }))) : null);
   const warnings = w.warnings.length === 0 ? h('p', { class: 'eh-muted' }, t('noWarnings')) : h('ul', { class: 'eh-list' }, w.warnings.map((x) => h('li', { class: x.level === 'advisory' ? '' : 'eh-warn' }, ja ? x.nameJa : x.name)));
-  return card(t('weather'), 'weather', h('div', { class: 'eh-tiles' }, day(t('today'), w.today), day(t('tomorrow'), w.tomorrow)), warnings);
+  // JMA's terms ask for the source to be named wherever its data is shown
+  const issued = h('p', { class: 'eh-muted', 'data-testid': 'weather-issued' }, t('weatherIssued', { when: fmt.dateTime(w.issuedAt) }), w.source.split('+').includes('jma') ? ` · ${t('jmaSource')}` : '');
+  return card(t('weather'), 'weather', h('div', { class: 'eh-tiles' }, day(t('today'), w.today), day(t('tomorrow'), w.tomorrow)), warnings, issued);
 }
 
 function completenessCard(st) {

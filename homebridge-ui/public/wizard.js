@@ -31,7 +31,7 @@ export async function startWizard(root) {
     tariffs: options.tariffs,
     tariff: block.tariff?.preset ?? '',
     office: block.scheduler?.forecast?.jma?.office ?? '',
-    area: block.scheduler?.forecast?.jma?.area ?? '',
+    area: block.scheduler?.forecast?.jma?.area ?? firstArea(block.scheduler?.forecast?.jma?.office),
     errors: [],
   };
 
@@ -118,6 +118,22 @@ export async function startWizard(root) {
   };
 
   const bind = (key) => ({ value: state[key], oninput: (e) => set(key, e.target.value) });
+
+  /** The chosen office's forecast areas (static data, no request); an area set by hand elsewhere stays choosable. */
+  const areaField = () => {
+    const areas = officeOf(state.office)?.areas ?? [];
+    const own = state.area && !areas.some((a) => a.code === state.area);
+    return [
+      h('label', { for: 'eh-area' }, t('area')),
+      h(
+        'select',
+        { id: 'eh-area', 'data-testid': 'area', onchange: (e) => set('area', e.target.value) },
+        areas.map((a) => h('option', { value: a.code, selected: a.code === state.area }, `${a.nameJa} (${a.code})`)),
+        own ? h('option', { value: state.area, selected: true }, t('ownArea', { code: state.area })) : null,
+      ),
+      h('p', { class: 'eh-muted' }, areas.length === 1 ? t('oneArea') : t('areaHelp')),
+    ];
+  };
 
   function render() {
     const portLabel = (p) => {
@@ -221,13 +237,16 @@ export async function startWizard(root) {
       h('label', { for: 'eh-office' }, t('office')),
       h(
         'select',
-        { id: 'eh-office', 'data-testid': 'office', onchange: (e) => set('office', e.target.value) },
+        {
+          id: 'eh-office',
+          'data-testid': 'office',
+          // another office has other areas: its first one until the homeowner picks
+          onchange: (e) => (set('office', e.target.value), set('area', firstArea(e.target.value)), render()),
+        },
         h('option', { value: '' }, t('noTariffChoice')),
         JMA_OFFICES.map((o) => h('option', { value: o.code, selected: o.code === state.office }, `${ja ? o.nameJa : o.name} (${o.code})`)),
       ),
-      h('label', { for: 'eh-area' }, t('area')),
-      h('input', { id: 'eh-area', 'data-testid': 'area', inputmode: 'numeric', maxlength: 6, ...bind('area') }),
-      h('p', { class: 'eh-muted' }, t('areaHelp')),
+      state.office ? areaField() : null,
     );
 
     const actions = h(
@@ -245,6 +264,15 @@ export async function startWizard(root) {
   return { rerender: render };
 }
 
+function officeOf(code) {
+  return JMA_OFFICES.find((o) => o.code === code);
+}
+
+/** An office's first forecast area (its only one for a single-area office); '' without an office. */
+function firstArea(office) {
+  return officeOf(office)?.areas[0]?.code ?? '';
+}
+
 /** Formatted when shown, so the language toggle changes it too (the meter client's message stays as it is). */
 function testText(test) {
   return test.ok ? t('testOk', { power: fmt.w(test.reading.power_w), bought: fmt.kwh(test.reading.bought_kwh) }) : `${t('testFailed')}: ${test.message}`;
@@ -258,6 +286,7 @@ function validate(state, meterSchema) {
     if (!matches(state.brouteId, 'brouteId')) errors.push(t('invalidId'));
     if (!matches(state.broutePassword, 'broutePassword')) errors.push(t('invalidPassword'));
   }
-  if (state.area.trim() && !/^\d{6}$/.test(state.area.trim())) errors.push(t('invalidArea'));
+  // the same rule as the plugin's (src/scheduler/config.ts): an area is six digits; a city code is a warning area
+  if (state.office && !/^\d{6}$/.test(state.area.trim())) errors.push(t('invalidArea'));
   return errors;
 }

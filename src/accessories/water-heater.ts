@@ -3,6 +3,8 @@
  * water left as a Battery service (level = share of the tank, "charging" while it heats), a switch for
  * 沸き増し (manual heating now; off hands the tank back to its schedule) and one for the daytime
  * reheating permission. The switches are writable only when the unit's Set map allows the property.
+ * Where the unit measures its own draw (super-class 84/85), the 沸き増し switch carries it as Eve's watts
+ * and kWh, as the EV charger's outlet does, with the Eve power history.
  */
 import type { HomeDevice } from '../home/index.js';
 import { LOW_LEVEL_PCT } from '../settings.js';
@@ -12,7 +14,7 @@ import { whenKnown } from './grid.js';
 export class WaterHeaterAccessory extends DeviceAccessory {
   protected build(device: HomeDevice): void {
     const { Service, Characteristic } = this.hap;
-    const { names, home } = this.ctx;
+    const { names, home, eve } = this.ctx;
 
     if (this.offers(device, 'tankTempC')) {
       const tank = this.service(Service.TemperatureSensor, 'tank', names.tankTemperature);
@@ -44,6 +46,12 @@ export class WaterHeaterAccessory extends DeviceAccessory {
         device.commands.has('manual-heating'),
         (on) => home.setManualHeating(this.identity, on === true),
       );
+      if (this.offers(device, 'powerW')) {
+        const power = (d: HomeDevice): number | undefined => this.value(d, 'powerW');
+        this.bind(manual, eve.Consumption, power);
+        this.powerHistory(power);
+      }
+      if (this.offers(device, 'consumedKwh')) this.bind(manual, eve.TotalConsumption, (d) => this.value(d, 'consumedKwh'));
     }
 
     if (this.offers(device, 'daytimeReheating')) {

@@ -21,6 +21,8 @@ export interface ReadingValues {
   boughtKwh: number;
   soldKwh: number;
   generatedKwh: number;
+  /** What a consumer (the EcoCute) has used, from its own counter (super-class 85). */
+  consumedKwh: number;
   tankTempC: number;
   remainingHotWaterL: number;
   tankCapacityL: number;
@@ -52,11 +54,22 @@ interface Mapping {
   readonly key: keyof ReadingValues;
   /** The catalogue's value -> the reading's; undefined drops it (no data or an unexpected shape). */
   readonly convert?: (value: PropertyValue) => ReadingValues[keyof ReadingValues] | undefined;
+  /**
+   * Polled only when the device's Get map lists it: a super-class property that many devices of the class
+   * have and many do not, so asking blindly would cost every poll a Get_SNA.
+   */
+  readonly listedOnly?: true;
 }
 
 const number = (v: PropertyValue): number | undefined => (typeof v === 'number' ? v : undefined);
 const text = (v: PropertyValue): string | undefined => (typeof v === 'string' ? v : undefined);
 const is = (yes: string) => (v: PropertyValue): boolean | undefined => (typeof v === 'string' ? v === yes : undefined);
+
+/** Many devices measure their own draw (84, W) and count their energy (85, 0.001 kWh); where listed, they are read. */
+const OWN_CONSUMPTION: readonly Mapping[] = [
+  { epc: 0x84, key: 'powerW', listedOnly: true },
+  { epc: 0x85, key: 'consumedKwh', listedOnly: true },
+];
 
 /** Every ECHONET device has a fault status (88); some also say what the fault is (89). */
 const FAULT: readonly Mapping[] = [
@@ -98,6 +111,8 @@ const CLASS_MAPPINGS: ReadonlyMap<number, readonly Mapping[]> = new Map([
       { epc: 0xc1, key: 'tankTempC' },
       { epc: 0xe1, key: 'remainingHotWaterL' },
       { epc: 0xe2, key: 'tankCapacityL' },
+      // the heat pump's draw, where the unit measures it: without it the home's figure includes it unseen
+      ...OWN_CONSUMPTION,
     ],
   ],
   [0x027e, EV],
@@ -121,10 +136,11 @@ const CONTEXT_EPCS: ReadonlyMap<number, readonly number[]> = new Map([[0x0288, [
 
 /**
  * The EPCs to poll for a class: the mapped ones and their context, limited to the device's Get map when
- * it told us one (asking for what it does not have only earns a Get_SNA).
+ * it told us one (asking for what it does not have only earns a Get_SNA); the listed-only ones need it.
  */
 export function pollEpcs(classCode: number, getMap: readonly number[] | undefined): number[] {
-  const wanted = [...(CONTEXT_EPCS.get(classCode) ?? []), ...(MAPPINGS.get(classCode) ?? []).map((m) => m.epc)];
+  const mapped = (MAPPINGS.get(classCode) ?? []).filter((m) => !m.listedOnly || getMap?.includes(m.epc));
+  const wanted = [...(CONTEXT_EPCS.get(classCode) ?? []), ...mapped.map((m) => m.epc)];
   return getMap ? wanted.filter((epc) => getMap.includes(epc)) : wanted;
 }
 

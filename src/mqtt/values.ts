@@ -28,6 +28,7 @@ export const VALUE_SPECS: Readonly<Record<ReadingKey, ValueSpec>> = {
   boughtKwh: { name: 'bought_energy', label: 'Energy bought', unit: 'kWh', component: 'sensor', deviceClass: 'energy', stateClass: 'total_increasing' },
   soldKwh: { name: 'sold_energy', label: 'Energy sold', unit: 'kWh', component: 'sensor', deviceClass: 'energy', stateClass: 'total_increasing' },
   generatedKwh: { name: 'generated_energy', label: 'Energy generated', unit: 'kWh', component: 'sensor', deviceClass: 'energy', stateClass: 'total_increasing' },
+  consumedKwh: { name: 'consumed_energy', label: 'Energy used', unit: 'kWh', component: 'sensor', deviceClass: 'energy', stateClass: 'total_increasing' },
   tankTempC: { name: 'tank_temperature', label: 'Tank temperature', unit: '°C', component: 'sensor', deviceClass: 'temperature', stateClass: 'measurement' },
   remainingHotWaterL: { name: 'remaining_hot_water', label: 'Hot water left', unit: 'L', component: 'sensor', deviceClass: 'volume_storage', stateClass: 'measurement' },
   tankCapacityL: { name: 'tank_capacity', label: 'Tank capacity', unit: 'L', component: 'sensor', deviceClass: 'volume_storage' },

@@ -14,6 +14,12 @@ import { inForce, jmaForecastUrl, jmaWarningUrl, parseJmaForecast, parseJmaWarni
 import { openMeteoUrl, parseOpenMeteo, pvSlotsFromHours, type PvArray } from './forecast/open-meteo.js';
 import type { Forecast, ForecastProvider, PvSlot } from './forecast/types.js';
 
+/**
+ * How often a forecast is fetched: the scheduler's planning round, and the dashboard's own fetch while AI
+ * solar charge is not running. JMA issues its forecast three times a day, so more often only adds load.
+ */
+export const FORECAST_REFRESH_MS = 30 * 60_000;
+
 /** Long enough for a slow mobile link, short enough that a hung server does not stall a planning round. */
 const DEFAULT_TIMEOUT_MS = 15_000;
 

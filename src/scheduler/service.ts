@@ -31,7 +31,7 @@ import { aiseg2Plan } from './planner/aiseg2.js';
 import { replan, type Replanned } from './planner/replan.js';
 import { loadSolver } from './planner/solver.js';
 import type { Plan, PlanInput, Reason, SlotDecision } from './planner/types.js';
-import { mergeForecasts, type ForecastFeed } from './providers.js';
+import { FORECAST_REFRESH_MS, mergeForecasts, type ForecastFeed } from './providers.js';
 import { DEFAULT_REGULATOR, regulate, type RegulatorState } from './regulator.js';
 import { DEFAULT_REPLAY_CONFIG } from './replay/config.js';
 import type { HotWaterProfile } from './inputs/hot-water.js';
@@ -82,7 +82,7 @@ export const DEFAULT_SCHEDULER_SETTINGS: Omit<SchedulerSettings, 'tariff'> = {
   // the household model's week: a weekday commute, the weekend at home
   evDepartureHours: [null, ...new Array<number>(5).fill(DEFAULT_REPLAY_CONFIG.ev!.leaveHour), null],
   battery: DEFAULT_REPLAY_CONFIG.battery!,
-  planEveryMs: 30 * 60_000,
+  planEveryMs: FORECAST_REFRESH_MS,
   regulateEveryMs: 60_000,
   replanThresholdYen: DEFAULT_REPLAY_CONFIG.replanThresholdYen,
   maxHorizonSlots: DEFAULT_REPLAY_CONFIG.maxHorizonSlots,

@@ -7,11 +7,15 @@ export interface PowerFlow {
   readonly at: number | null;
   readonly gridW: number | null;
   readonly solarW: number | null;
-  /** The house itself (EcoCute included): grid + solar - battery - EV; null unless grid is known. */
+  /**
+   * The house itself: grid + solar - battery - EV, and - the EcoCute where it measures its own draw (84);
+   * what is not measured is not subtracted (then the EcoCute is in this figure). Null unless grid is known.
+   */
   readonly homeW: number | null;
   readonly battery: { readonly w: number | null; readonly socPct: number | null } | null;
   readonly ev: { readonly w: number | null; readonly socPct: number | null; readonly vehicle: string | null } | null;
-  readonly ecocute: { readonly heating: boolean | null; readonly tankTempC: number | null; readonly remainingHotWaterL: number | null } | null;
+  /** `w`: the EcoCute's measured draw, null where it does not measure it. */
+  readonly ecocute: { readonly w: number | null; readonly heating: boolean | null; readonly tankTempC: number | null; readonly remainingHotWaterL: number | null } | null;
 }
 
 export function powerFlow(devices: readonly HomeDevice[]): PowerFlow {
@@ -35,17 +39,19 @@ export function powerFlow(devices: readonly HomeDevice[]): PowerFlow {
   const solarW = total(solar);
   const batteryW = total(batteries);
   const evW = total(evs);
+  const heaterW = total(heaters);
   const times = online.flatMap((d) => Object.values(d.readings).map((r) => (r as { at: number }).at));
   return {
     at: times.length > 0 ? Math.max(...times) : null,
     gridW,
     solarW,
-    homeW: gridW === null ? null : Math.round(gridW + (solarW ?? 0) - (batteryW ?? 0) - (evW ?? 0)),
+    homeW: gridW === null ? null : Math.round(gridW + (solarW ?? 0) - (batteryW ?? 0) - (evW ?? 0) - (heaterW ?? 0)),
     battery: batteries.length > 0 ? { w: batteryW, socPct: first(value(batteries, 'socPct') as number[] | null) } : null,
     ev: evs.length > 0 ? { w: evW, socPct: first(value(evs, 'socPct') as number[] | null), vehicle: first(value(evs, 'vehicle') as string[] | null) } : null,
     ecocute:
       heaters.length > 0
         ? {
+            w: heaterW,
             heating: first(value(heaters, 'heating') as boolean[] | null),
             tankTempC: first(value(heaters, 'tankTempC') as number[] | null),
             remainingHotWaterL: first(value(heaters, 'remainingHotWaterL') as number[] | null),

@@ -15,6 +15,13 @@ import { createLoopbackNamespace, spawnIn, type InNamespace, type LoopbackNamesp
 import { EmulatorProcess } from '../helpers/emulator-process.js';
 import { statusFilePath, type UiStatus } from '../../src/ui-status/index.js';
 import { startUiHost, type UiHost } from './ui-host.js';
+import { parseConfig } from '../../src/config.js';
+import type { Home } from '../../src/home/index.js';
+import { Runtime } from '../../src/runtime.js';
+import { systemClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/log.js';
+import { ScriptedHome } from '../helpers/mqtt.js';
+import { RECORDED_ISSUED_AT, startJmaServer } from '../helpers/jma-server.js';
 import { buildUi, launchBrowser, openPage, readSchema, screenshot, UI_SKIP_REASON, VIEWPORTS } from './ui-support.js';
 
 const skip = UI_SKIP_REASON;
@@ -22,7 +29,7 @@ const STATUS_MAIN = fileURLToPath(new URL('./ui-status-main.ts', import.meta.url
 const CONFIG = [{ platform: 'EchonetHems', name: 'ECHONET HEMS', echonet: { interface: '127.0.0.1' } }];
 
 interface Truth {
-  flows: { gridW: number; solarW: number; batteryW: number; evW: number };
+  flows: { gridW: number; solarW: number; batteryW: number; evW: number; waterHeaterW: number };
   tank: { tankTempC: number; remainingL: number; heating: boolean };
   ev: { socPct: number };
   battery: { socPct: number };
@@ -72,6 +79,10 @@ test('the dashboard shows the status file, and the file matches the emulator', {
   near(status.flow.battery?.socPct, state.battery.socPct, 2, 'battery SoC');
   near(status.flow.ev?.socPct, state.ev.socPct, 2, 'EV SoC');
   near(status.flow.ecocute?.tankTempC, state.tank.tankTempC, 1.5, 'tank temperature');
+  // the emulated EcoCute measures its heat pump's draw (84): the file has its watts, and the home figure is without them
+  near(status.flow.ecocute?.w, state.flows.waterHeaterW, 0, 'EcoCute W');
+  assert.equal(status.flow.ecocute?.heating, state.tank.heating);
+  assert.equal(status.flow.homeW, Math.round(status.flow.gridW! + status.flow.solarW! - status.flow.battery!.w! - status.flow.ev!.w! - status.flow.ecocute!.w!));
   assert.equal(status.devices.length, 5);
   assert.equal(status.completeness.backfill, layout.backfill.length);
   assert.equal(status.completeness.missing, layout.missing.length);
@@ -88,6 +99,10 @@ test('the dashboard shows the status file, and the file matches the emulator', {
   assert.match(await ui.getByTestId('flow-grid').textContent() ?? '', status.flow.gridW! > 0 ? /buying/ : status.flow.gridW! < 0 ? /selling/ : /idle/);
   assert.match(await ui.getByTestId('flow-battery').textContent() ?? '', new RegExp(`${Math.round(status.flow.battery!.socPct!)}%`));
   assert.match(await ui.getByTestId('flow-ecocute').textContent() ?? '', new RegExp(`tank ${status.flow.ecocute!.tankTempC!.toFixed(1).replace(/\.0$/, '')}℃`));
+  near(watts(await tile(ui, 'ecocute')), status.flow.ecocute!.w!, 50, 'EcoCute tile');
+  const ecocuteDetail = (await ui.getByTestId('flow-ecocute').locator('.eh-tile-detail').textContent()) ?? '';
+  assert.ok(ecocuteDetail.startsWith(status.flow.ecocute!.heating ? 'heating · ' : 'not heating · '), ecocuteDetail);
+  assert.match(await ui.getByTestId('flow-home').textContent() ?? '', /without the EcoCute/);
 
   const cells = await ui.getByTestId('totals-today').locator('td').allTextContents();
   assert.equal(cells[2], `¥${Math.round(status.totals.today.costYen!).toLocaleString('en-GB')}`);
@@ -151,6 +166,63 @@ test('while the plugin holds the ECHONET port, the wizard lists the devices the 
     await page.context().close();
   } finally {
     await beside.close();
+  }
+});
+
+test('with AI solar charge off, the weather card shows the forecast area\'s weather and warnings with their issue time', { skip, timeout: 90_000 }, async () => {
+  // the recorded Tokyo files, moved by whole days so that they were issued within the last day
+  const shiftDays = Math.floor((Date.now() - RECORDED_ISSUED_AT) / 86_400_000);
+  const jma = await startJmaServer({ shiftDays });
+  const dir = mkdtempSync(join(tmpdir(), 'hems-ui-weather-'));
+  const raw = { ...CONFIG[0], scheduler: { enabled: false, forecast: { jma: { office: '130000', area: '130010' }, baseUrl: jma.url } } };
+  const parsed = parseConfig(raw);
+  assert.ok(parsed.ok && !parsed.config.scheduler, JSON.stringify(parsed));
+  // the plugin's runtime itself, on a home with no devices: only the weather matters here
+  const runtime = new Runtime({ home: new ScriptedHome() as unknown as Home, config: parsed.config, storagePath: dir, clock: systemClock, log: silentLogger, name: (d) => d.kind });
+  const weatherHost = await startUiHost({ uiDir: build.uiDir, storagePath: dir, config: [raw], schema: readSchema() });
+  try {
+    await runtime.start();
+    let status: UiStatus | undefined;
+    for (let i = 0; i < 100 && !status?.weather; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        status = JSON.parse(readFileSync(statusFilePath(dir), 'utf8')) as UiStatus;
+      } catch {
+        // not written yet
+      }
+    }
+    const w = status!.weather!;
+    assert.equal(w.issuedAt, RECORDED_ISSUED_AT + shiftDays * 86_400_000);
+    assert.ok(w.today && w.tomorrow, JSON.stringify(w));
+    assert.equal(status!.scheduler, null);
+
+    const { page, requests, errors } = await openPage(browser, VIEWPORTS.phone, 'en-GB');
+    await page.goto(weatherHost.url);
+    const ui = page.frameLocator('#plugin');
+    const card = ui.getByTestId('weather');
+    await card.waitFor();
+    const text = (await card.textContent()) ?? '';
+    const pop = (d: { popPercent?: number }) => (d.popPercent === undefined ? '' : `${d.popPercent}% chance of rain`);
+    assert.ok(text.includes(`Today${w.today.weatherClass}${pop(w.today)}Tomorrow${w.tomorrow.weatherClass}${pop(w.tomorrow)}`), text);
+    assert.match(text, /Heavy rain warning.*(Thunderstorm advisory.*Gale advisory|Gale advisory.*Thunderstorm advisory)/);
+    assert.equal(w.warnings.length, 3);
+    const issued = new Intl.DateTimeFormat('en-GB', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tokyo', hourCycle: 'h23' }).format(w.issuedAt);
+    assert.equal(await ui.getByTestId('weather-issued').textContent(), `Forecast issued ${issued} · Source: Japan Meteorological Agency`);
+    assert.match(issued, /17:00$/, 'JMA\'s 17:00 report');
+    assert.match(await ui.getByTestId('plan-summary').textContent() ?? '', /AI solar charge is not running: it is off in the settings/);
+    await screenshot(page, 'dashboard-weather-scheduler-off-phone-en');
+    await ui.getByTestId('lang').click();
+    await ui.getByText('現在の電力').waitFor();
+    assert.match(await ui.getByTestId('weather').textContent() ?? '', /大雨警報/);
+    assert.match(await ui.getByTestId('weather-issued').textContent() ?? '', /17:00発表の予報 · 出典：気象庁ホームページ$/);
+    assert.deepEqual(requests.filter((u) => !u.startsWith(weatherHost.url)), [], 'the page itself asks JMA nothing');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  } finally {
+    await runtime.stop();
+    await weatherHost.close();
+    await jma.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

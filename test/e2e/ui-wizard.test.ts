@@ -105,8 +105,20 @@ test('the wizard finds the dongle and the devices and saves a valid config', { s
 
   await ui.getByTestId('purchase-surplus').check();
   await ui.getByTestId('tariff').selectOption('tepco-smartlife-s');
+  // the forecast areas come with the page: choosing an office asks the server nothing
+  const serverCalls = () => requests.filter((u) => u.includes('/host/request')).length;
+  const callsBefore = serverCalls();
+  const area = ui.getByTestId('area');
+  await ui.getByTestId('office').selectOption('270000');
+  assert.deepEqual(await area.locator('option').allTextContents(), ['大阪府 (270000)'], 'Osaka is one area, its own code');
+  await ui.getByText('JMA gives this region one forecast area.').waitFor();
   await ui.getByTestId('office').selectOption('130000');
-  await ui.getByTestId('area').fill('130010');
+  assert.deepEqual(await area.locator('option').allTextContents(), ['東京地方 (130010)', '伊豆諸島北部 (130020)', '伊豆諸島南部 (130030)', '小笠原諸島 (130040)']);
+  assert.equal(await area.inputValue(), '130010', 'the office\'s first area until one is picked');
+  await area.selectOption('130030');
+  await page.waitForFunction(() => (globalThis as unknown as { currentConfig: () => { scheduler?: { forecast?: { jma?: { area?: string } } } }[] }).currentConfig()[0]?.scheduler?.forecast?.jma?.area === '130030');
+  await area.selectOption('130010');
+  assert.equal(serverCalls(), callsBefore);
   await screenshot(page, 'wizard-phone-en');
   await page.setViewportSize(VIEWPORTS.desktop);
   await screenshot(page, 'wizard-desktop-en');

@@ -41,11 +41,17 @@ export interface OpenMeteoRequest {
   readonly pastDays?: number;
 }
 
+/**
+ * Decimals of the position sent to Open-Meteo: two (about 1 km) tell it the weather cell, since its models
+ * are a kilometre or more per cell, without pointing at the house, as four (about 10 m) would.
+ */
+const POSITION_DECIMALS = 2;
+
 /** The request for one array. Times come back in Japan time (timezone=Asia/Tokyo) with the offset given. */
 export function openMeteoUrl(array: PvArray, request: OpenMeteoRequest = {}): string {
   const params = new URLSearchParams({
-    latitude: array.latitude.toFixed(4),
-    longitude: array.longitude.toFixed(4),
+    latitude: array.latitude.toFixed(POSITION_DECIMALS),
+    longitude: array.longitude.toFixed(POSITION_DECIMALS),
     hourly: 'global_tilted_irradiance,shortwave_radiation,temperature_2m',
     tilt: String(array.tiltDeg),
     azimuth: String(array.azimuthDeg),

@@ -172,6 +172,8 @@ function waterHeaterProperties({ home }: DeviceContext): PropertyTable {
     0xc3: { get: () => (tank().supplying ? 'supplying' : 'not_supplying') },
     0xe1: { get: () => Math.round(tank().remainingL) },
     0xe2: { get: () => tank().capacityL },
+    // the super-class draw many EcoCutes measure: the heat pump's input, the same watts the meter sees
+    0x84: { get: () => Math.round(home.flows().waterHeaterW) },
   };
 }
 

@@ -73,7 +73,9 @@ test('Open-Meteo: the request names the array, and the answer becomes half-hour 
   const q = requests.find((r) => r.pathname === '/v1/forecast')!.searchParams;
   assert.equal(q.get('tilt'), '30');
   assert.equal(q.get('azimuth'), '0');
-  assert.equal(q.get('latitude'), '35.6812');
+  // rounded to about 1 km: the weather cell, not the house
+  assert.equal(q.get('latitude'), '35.68');
+  assert.equal(q.get('longitude'), '139.77');
   assert.match(q.get('hourly')!, /global_tilted_irradiance/);
   assert.equal(one.source, 'open-meteo');
   assert.equal(one.issuedAt, now);

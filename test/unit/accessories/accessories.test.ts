@@ -93,6 +93,22 @@ test('the EcoCute shows the model values, and "No Response" while offline', asyn
   await assert.rejects(characteristic(accessory, 'Tank Temperature', C.CurrentTemperature).handleGetRequest(), (e) => status(e) === NO_RESPONSE);
 });
 
+test('an EcoCute that measures its draw (84, 85) shows Eve watts and kWh on its heating switch; one that does not, none', async () => {
+  const eve = eveCharacteristics(api);
+  const measured = setUp();
+  const heater = device('water-heater', { ...HEATER, powerW: 1180, consumedKwh: 2345.678 });
+  measured.home.devices.set(heater.identity, heater);
+  measured.shown.configure(heater);
+  assert.equal(await characteristic(measured.accessory, 'Manual Heating', eve.Consumption).handleGetRequest(), 1180);
+  assert.equal(await characteristic(measured.accessory, 'Manual Heating', eve.TotalConsumption).handleGetRequest(), 2345.678);
+
+  const plain = setUp();
+  plain.shown.configure(device('water-heater', HEATER));
+  const manual = plain.accessory.getServiceById(S.Switch, 'manual-heating')!;
+  assert.ok(manual, 'the heating switch is there');
+  assert.ok(!manual.characteristics.some((c) => c.UUID === eve.Consumption.UUID), 'no 84 in the Get map: no watts');
+});
+
 test('switches are writable only where the Set map allows; failed writes are HAP errors', async () => {
   const { home, accessory, shown } = setUp();
   const heater = device('water-heater', HEATER, { commands: new Set(['manual-heating']) });

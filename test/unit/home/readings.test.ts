@@ -80,3 +80,17 @@ test('every ECHONET device reports its fault status (88) and, where offered, the
   assert.deepEqual(pollEpcs(0x026b, [0x88, 0xb0]), [0xb0, 0x88], 'polled with the rest, as the Get map allows');
   assert.deepEqual([...offeredReadings(0x026b, [0x88, 0x89, 0xb0])].sort(), ['fault', 'faultCode', 'heatingMode']);
 });
+
+test('the EcoCute\'s own draw (84, W) and energy (85, 0.001 kWh) are read only where its Get map lists them', () => {
+  const withoutMap = pollEpcs(0x026b, undefined);
+  assert.ok(!withoutMap.includes(0x84) && !withoutMap.includes(0x85), 'no Get map: not asked, many units lack them');
+  assert.ok(!pollEpcs(0x026b, [0xb0, 0xb2, 0xc1]).includes(0x84), 'not in the map: not asked');
+  assert.deepEqual(pollEpcs(0x026b, [0x84, 0xb2]), [0xb2, 0x84]);
+  assert.deepEqual(pollEpcs(0x026b, [0x84, 0x85, 0xb2]), [0xb2, 0x84, 0x85]);
+  assert.deepEqual([...offeredReadings(0x026b, [0x84, 0x85, 0xb2])].sort(), ['consumedKwh', 'heating', 'powerW']);
+  assert.deepEqual([...offeredReadings(0x026b, undefined)].filter((k) => k === 'powerW' || k === 'consumedKwh'), []);
+  // 1180 W, 12345.678 kWh
+  assert.deepEqual(readingsFrom(0x026b, [{ epc: 0x84, edt: Uint8Array.of(0x04, 0x9c) }, { epc: 0x85, edt: Uint8Array.of(0x00, 0xbc, 0x61, 0x4e) }]), { powerW: 1180, consumedKwh: 12345.678 });
+  // other classes keep their own power property: 84 is not read as a solar inverter's output
+  assert.ok(!pollEpcs(0x0279, [0x84, 0xe0]).includes(0x84));
+});

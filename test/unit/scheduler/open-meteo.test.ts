@@ -12,10 +12,18 @@ test('request URL for a Japanese array', () => {
   assert.equal(url.origin + url.pathname, 'https://api.open-meteo.com/v1/forecast');
   const p = Object.fromEntries(url.searchParams);
   assert.deepEqual(p, {
-    latitude: '35.6895', longitude: '139.6917', hourly: 'global_tilted_irradiance,shortwave_radiation,temperature_2m',
+    latitude: '35.69', longitude: '139.69', hourly: 'global_tilted_irradiance,shortwave_radiation,temperature_2m',
     tilt: '30', azimuth: '-15', timezone: 'Asia/Tokyo', forecast_days: '2', past_days: '7',
   });
   assert.ok(!new URL(openMeteoUrl(TOKYO)).searchParams.has('past_days'));
+});
+
+test('the position sent is rounded to two decimals (about 1 km), not the house\'s own 10 m', () => {
+  const at = (latitude: number, longitude: number) => Object.fromEntries(new URL(openMeteoUrl({ ...TOKYO, latitude, longitude })).searchParams);
+  assert.deepEqual([at(35.68123, 139.76712).latitude, at(35.68123, 139.76712).longitude], ['35.68', '139.77']);
+  assert.deepEqual([at(-33.8568, -151.2153).latitude, at(-33.8568, -151.2153).longitude], ['-33.86', '-151.22']);
+  // two houses 300 m apart send the same request: the request no longer says which house
+  assert.equal(openMeteoUrl({ ...TOKYO, latitude: 35.6812, longitude: 139.7671 }), openMeteoUrl({ ...TOKYO, latitude: 35.6838, longitude: 139.7689 }));
 });
 
 test('compass bearings convert to Open-Meteo azimuth (0 = south)', () => {

@@ -104,6 +104,20 @@ test('EV: V2H accepts discharge, the charger-only class refuses it; C7 follows t
   assert.throws(() => setup(['ev-charger'], false), /can discharge/);
 });
 
+test('EcoCute: 84 is in its Get map and is the heat pump\'s real draw, 0 when it stops', () => {
+  const { ask, clock, home } = setup(['water-heater']);
+  const getMap = value(ask(0x026b01, ESV.Get, get(0x9f))[0]!, 0x026b, 0x9f) as number[];
+  assert.ok(getMap.includes(0x84) && !getMap.includes(0x85), 'the draw, not a counter: 85 stays unoffered');
+  assert.equal(ask(0x026b01, ESV.SetC, [prop(0xb0, '42')])[0]!.esv, ESV.Set_Res, 'manual heating (daytime reheating permitted)');
+  clock.advance(10_000);
+  const heating = value(ask(0x026b01, ESV.Get, get(0x84))[0]!, 0x026b, 0x84);
+  assert.equal(heating, home.flows().waterHeaterW);
+  assert.ok((heating as number) > 500, `${heating} W while heating`);
+  assert.equal(ask(0x026b01, ESV.SetC, [prop(0xb0, '43')])[0]!.esv, ESV.Set_Res, 'manual stop');
+  clock.advance(10_000);
+  assert.equal(value(ask(0x026b01, ESV.Get, get(0x84))[0]!, 0x026b, 0x84), 0);
+});
+
 test('battery: DA changes the mode and CF/D3 follow at the next step', () => {
   const { ask, clock } = setup(['battery']);
   assert.equal(ask(0x027d01, ESV.SetC, [prop(0xda, '42')])[0]!.esv, ESV.Set_Res);

@@ -116,9 +116,17 @@ test('power flow: grid from the meter, home = grid + solar - battery - EV, offli
     homeW: 1200,
     battery: { w: 1000, socPct: 55 },
     ev: { w: 0, socPct: 80, vehicle: 'connected' },
-    ecocute: { heating: true, tankTempC: 62, remainingHotWaterL: 300 },
+    ecocute: { w: null, heating: true, tankTempC: 62, remainingHotWaterL: 300 },
   });
   assert.equal(st.devices.length, 6);
+});
+
+test('power flow: an EcoCute that measures its draw (84) shows it, and only then is it taken out of the home figure', () => {
+  const devices = [device('meter', { powerW: 1500 }), device('solar', { powerW: 0 })];
+  const measured = buildStatus({ ...base, devices: [...devices, device('water-heater', { heating: true, powerW: 1180 })] }).flow;
+  assert.deepEqual([measured.ecocute?.w, measured.ecocute?.heating, measured.homeW], [1180, true, 320]);
+  const unmeasured = buildStatus({ ...base, devices: [...devices, device('water-heater', { heating: true })] }).flow;
+  assert.deepEqual([unmeasured.ecocute?.w, unmeasured.homeW], [null, 1500], 'nothing unmeasured is subtracted');
 });
 
 test('the plan becomes windows of the same action per device, idle left out; its warnings are shown', () => {
