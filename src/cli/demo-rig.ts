@@ -293,8 +293,12 @@ export function startHomebridge(options: HomebridgeOptions): HomebridgeRun {
   };
 }
 
-/** Compiles the plugin when dist/ is missing or older than a source file: Homebridge loads dist/index.js. */
+/**
+ * Compiles the plugin when dist/ is missing or older than a source file: Homebridge loads dist/index.js.
+ * An installed package ships dist/ without src/: nothing to compile there.
+ */
 export function buildIfStale(log: Logger): void {
+  if (!existsSync(join(REPO_DIR, 'src'))) return;
   const built = join(REPO_DIR, 'dist', 'index.js');
   const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
   if (builtAt >= newestMtime(join(REPO_DIR, 'src'))) return;

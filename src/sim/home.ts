@@ -159,6 +159,22 @@ export class SimulatedHome {
     return this.sun && { kWp: this.sun.kWp, powerW: this.last.solarW, cumulativeKwh: this.solarKwh };
   }
 
+  /**
+   * The half-hour from `start` with the household and the sun alone (no device running), as the meter's
+   * registers and the panels' counter would have counted it: the home's past before it started, at any
+   * date. Pure: the live state is not touched.
+   */
+  baseHalfHour(start: number): { readonly boughtKwh: number; readonly soldKwh: number; readonly generatedKwh: number } {
+    const counters: Counters = { bought: 0, sold: 0 };
+    let generatedKwh = 0;
+    for (let t = start; t < start + HALF_HOUR_MS; t += this.stepMs) {
+      const flows = this.baseFlows(t);
+      count(counters, flows.gridW, this.stepMs);
+      generatedKwh += (flows.solarW * this.stepMs) / 3.6e9;
+    }
+    return { boughtKwh: counters.bought, soldKwh: counters.sold, generatedKwh };
+  }
+
   /** Irradiance on the solar panels at any time t, W/m2 (0 without an array): the simulated forecast's truth. */
   irradianceAt(t: number): number {
     return this.sun?.irradianceAt(t) ?? 0;

@@ -26,7 +26,7 @@ import { parseFaults } from '../../src/sim/emulator/faults.js';
 import type { EvMode } from '../../src/sim/ev.js';
 import { formatSimulatedTime, parseSimulatedTime, ScaledClock, SIMULATED_CLOCK_ENV } from '../../src/util/clock.js';
 import { History, storeDirectory } from '../../src/store/history.js';
-import { seedUsageHistory } from './usage-history.js';
+import { seedUsageHistory } from '../../src/sim/usage-history.js';
 import { startMosquitto } from './mqtt.js';
 import { consoleLogger } from '../../src/util/log.js';
 
