@@ -175,13 +175,16 @@ function schedulerSettings(baseUrl: string): object {
 }
 
 /** Writes config.json for Homebridge: the bridge and this plugin on the installation. */
+/** The demo's bridge: a config.json with another name is the homeowner's and must not be replaced. */
+export const DEMO_BRIDGE_NAME = 'ECHONET HEMS Demo';
+
 export function writeHomebridgeConfig(storage: string, installation: Installation, bridge: BridgeOptions): { username: string } {
   mkdirSync(storage, { recursive: true });
   if (bridge.scheduler && !installation.forecast) throw new Error('AI solar charge needs the installation started with its forecast server');
   const username = macFor(storage);
   const config = {
     bridge: {
-      name: 'ECHONET HEMS Demo',
+      name: DEMO_BRIDGE_NAME,
       username,
       pin: bridge.pin,
       ...(bridge.hapPort === undefined ? {} : { port: bridge.hapPort }),

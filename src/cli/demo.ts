@@ -13,7 +13,7 @@
  * when it has no history (sim/usage-history.ts): a fresh store would keep AI solar charge waiting for
  * weeks of sunny days (the replaced product's data condition), so a newcomer would see it do nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DAY_MS, HOUR_MS, jst, jstMidnight, jstText } from '../sim/jst.js';
@@ -26,7 +26,7 @@ import { guard } from '../util/guard.js';
 import { consoleLogger, type Logger } from '../util/log.js';
 import { numberOption, parse } from './args.js';
 import { CliError, EXIT } from './errors.js';
-import { buildIfStale, startHomebridge, startInstallation, writeHomebridgeConfig, type Installation } from './demo-rig.js';
+import { buildIfStale, DEMO_BRIDGE_NAME, startHomebridge, startInstallation, writeHomebridgeConfig, type Installation } from './demo-rig.js';
 
 const USAGE =
   'echonet-hems demo [--storage <dir>] [--hap-port <n>] [--pin <xxx-xx-xxx>] [--mqtt <mqtt://host:port>] [--start <YYYY-MM-DDTHH:MM | HH:MM> (JST)] [--speed <n>] [--plugin-dir <dir>]';
@@ -55,6 +55,7 @@ export async function runDemo(args: string[]): Promise<void> {
   if (!/^\d{3}-\d{2}-\d{3}$/.test(pin)) throw new CliError(`--pin must look like 031-45-154, not "${pin}"`, EXIT.usage);
   const hapPort = values['hap-port'] === undefined ? undefined : numberOption(values['hap-port'], 'hap-port', 0, 1024, 65535);
   const storage = resolve(values.storage ?? join(process.cwd(), '.demo'));
+  refuseForeignConfig(storage);
   if (values.mqtt !== undefined && !/^(mqtts?|wss?):\/\/\S+$/.test(values.mqtt)) throw new CliError('--mqtt must be a broker URL such as mqtt://127.0.0.1:1883', EXIT.usage);
   const mqtt = values.mqtt === undefined ? { embeddedPort: DEFAULT_EMBEDDED_BROKER_PORT } : { url: values.mqtt };
   const speed = numberOption(values.speed, 'speed', DEFAULT_SPEED, 1, MAX_SPEED);
@@ -128,6 +129,21 @@ async function ensureUsageHistory(storage: string, installation: Installation, n
   }
   await seedUsageHistory(storage, HISTORY_DAYS, now, pastOf(installation.home));
   log.info(`usage history: the store had none, so it now holds ${HISTORY_DAYS} days of SIMULATED history (the simulated home's household load and sunny solar) for AI solar charge to plan with`);
+}
+
+/** The demo writes its own config.json into --storage: never over a real Homebridge's. */
+function refuseForeignConfig(storage: string): void {
+  const file = join(storage, 'config.json');
+  if (!existsSync(file)) return;
+  let name: unknown;
+  try {
+    name = (JSON.parse(readFileSync(file, 'utf8')) as { bridge?: { name?: unknown } }).bridge?.name;
+  } catch {
+    name = undefined;
+  }
+  if (name !== DEMO_BRIDGE_NAME) {
+    throw new CliError(`${file} is not the demo's (its bridge is not "${DEMO_BRIDGE_NAME}"): the demo would replace it. Give --storage an empty folder, or the demo's own (default ./.demo)`, EXIT.usage);
+  }
 }
 
 /**

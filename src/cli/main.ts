@@ -24,7 +24,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   set: { run: runSet, usage: 'set <host> <eoj> <epc> <hex>', summary: 'write a property and confirm it' },
   emulate: { run: runEmulate, usage: 'emulate --address <addr> [--devices <list>]', summary: 'run the ECHONET Lite device emulator' },
   meter: { run: runMeter, usage: 'meter scan|read|history --port <p>', summary: 'read the smart meter over B-route' },
-  demo: { run: runDemo, usage: 'demo [--storage <dir>] [--hap-port <n>] [--pin <code>]', summary: 'run Homebridge on the simulated home' },
+  demo: { run: runDemo, usage: 'demo [--storage <dir>] [--hap-port <n>] [--pin <code>] [--mqtt <url>] [--start <time>] [--speed <n>]', summary: 'run Homebridge on the simulated home' },
   backup: { run: runBackup, usage: 'backup [--storage <dir>] [--list]', summary: 'back up the history (never secrets)' },
   restore: { run: runRestore, usage: 'restore [<name>] [--storage <dir>]', summary: 'restore the history from a backup' },
   plan: { run: runPlan, usage: 'plan --input <csv> [--config <json>]', summary: 'plan a day of data and explain every decision' },

@@ -14,7 +14,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ import { parseJstLocal } from '../../../src/util/jst.js';
 import { createLoopbackNamespace, execIn, NETNS_SKIP_REASON, spawnIn, type InNamespace, type LoopbackNamespace } from '../../helpers/netns.js';
 import { buildPluginCopy } from '../../helpers/plugin-build.js';
 import { PTY_SKIP_REASON } from '../../helpers/pty.js';
+import { runCli } from '../../helpers/cli.js';
 
 const MAIN = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 /** Sunday 17 May 2026, 10:30 JST: a long sunny day, the car at home, noon 3 real minutes away. */
@@ -157,4 +158,15 @@ test('a store with recorded half-hours gets no simulated history', { skip, timeo
     slots.map((s) => [s.start, s.kwh.bought]),
     [[recorded, 1.234]],
   );
+});
+
+test('a --storage that holds a real Homebridge config.json is refused before anything starts, and left as it was', async (t) => {
+  const storage = mkdtempSync(join(tmpdir(), 'hems-demo-foreign-'));
+  t.after(() => rmSync(storage, { recursive: true, force: true }));
+  const config = JSON.stringify({ bridge: { name: 'Homebridge 1A2B', username: '0E:11:22:33:44:55', pin: '123-45-678' }, platforms: [] });
+  writeFileSync(join(storage, 'config.json'), config);
+  const run = await runCli(['demo', '--storage', storage]);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /is not the demo's .*would replace it.*empty folder/);
+  assert.equal(readFileSync(join(storage, 'config.json'), 'utf8'), config);
 });
