@@ -472,9 +472,12 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     // the heat pump and an on/off charger run at their own power or not at all
     const stepped = steppedCharger(this.deps.home.devices().find((x) => roleOf(x) === 'ev' && isEnabled(x, this.settings.enabled)), this.settings);
     const evKw = d.ev?.kw ?? 0;
+    // a half-hour that tops the car up plans less than the charger's minimum on average (0.55 kWh is 1.1 kW):
+    // chargers refuse a power under their minimum, so it runs at the minimum and stops earlier
+    const evRunKw = Math.max(evKw, this.settings.ev.minKw);
     const runs: [Role, boolean, Reason | undefined, [number, number]][] = [
       ['ecocute', d.ecocute?.heat ?? false, d.ecocute?.reason, [this.settings.ecocute.heatPumpKw, this.settings.ecocute.heatPumpKw]],
-      ['ev', evKw > 0, d.ev?.reason, [stepped ? Math.min(evKw, this.settings.ev.minKw) : evKw, evKw]],
+      ['ev', evKw > 0, d.ev?.reason, [stepped ? this.settings.ev.minKw : evRunKw, evRunKw]],
     ];
     for (const [role, on, reason, range] of runs) {
       if (!reason) continue;
