@@ -230,10 +230,10 @@ function chooseClock(log: Logger): Clock {
   if (value === undefined || value === '') return systemClock;
   const parsed = parseSimulatedTime(value);
   if (!parsed.ok) {
-    log.error(`${SIMULATED_CLOCK_ENV} (a test setting) is ignored: ${parsed.reason}; running on the real clock`);
+    log.error(`${SIMULATED_CLOCK_ENV} (for the demo and the tests) is ignored: ${parsed.reason}; running on the real clock`);
     return systemClock;
   }
   const { start, speed } = parsed.time;
-  log.warn(`${SIMULATED_CLOCK_ENV} is set: running on SIMULATED time, ${speed}x from ${new Date(start).toISOString()} (a test setting; unset it for a real home)`);
+  log.warn(`${SIMULATED_CLOCK_ENV} is set: running on SIMULATED time, ${speed}x from ${new Date(start).toISOString()} (for the demo and the tests; unset it for a real home)`);
   return parsed.clock;
 }
