@@ -63,6 +63,12 @@ export interface LoadForecastOptions {
   readonly minDays?: number;
   /** Fraction of the highest and of the lowest values dropped per slot (a party, a holiday away). */
   readonly trim?: number;
+  /**
+   * Share of the profile taken from the plain mean of the last `recentDays` days of any kind (0: none).
+   * Blending the two halves the noise of a profile from few days and follows drifts in the home's level.
+   */
+  readonly recentWeight?: number;
+  readonly recentDays?: number;
 }
 
 type LoadBasis = 'same-day-type-and-weather' | 'same-day-type' | 'any-day';
@@ -83,7 +89,7 @@ export function forecastLoad(
   target: { readonly dateKey: string; readonly weatherClass: WeatherClass; readonly extraHolidays?: readonly string[] },
   options: LoadForecastOptions = {},
 ): LoadForecast | undefined {
-  const { lookbackDays = 56, minDays = 3, trim = 0.2 } = options;
+  const { lookbackDays = 56, minDays = 3, trim = 0.2, recentWeight = 0, recentDays = 14 } = options;
   const date = parseDateKey(target.dateKey);
   if (!date) return undefined;
   const targetT = jstMidnight(date);
@@ -101,7 +107,11 @@ export function forecastLoad(
   // With too few days everywhere, the widest match is the least noisy.
   const [basis, days] = tiers.find(([, ds]) => ds.length >= minDays) ?? tiers[2]!;
   if (days.length === 0) return undefined;
-  const slotsKwh = Array.from({ length: 48 }, (_, s) => trimmedMean(days.map((d) => d.slotsKwh[s]!), trim));
+  const latest = [...recent].sort((a, b) => a.dateKey.localeCompare(b.dateKey)).slice(-recentDays);
+  const slotsKwh = Array.from({ length: 48 }, (_, s) => {
+    const profile = trimmedMean(days.map((d) => d.slotsKwh[s]!), trim);
+    return recentWeight > 0 ? (1 - recentWeight) * profile + recentWeight * trimmedMean(latest.map((d) => d.slotsKwh[s]!), 0) : profile;
+  });
   return { slotsKwh, basis, daysUsed: days.length, dayType: type };
 }
 

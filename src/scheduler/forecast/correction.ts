@@ -4,6 +4,9 @@
  * the most common complaint about solar-following chargers, so the factor may lower the forecast a lot
  * but raise it only a little: it is the median (robust to one odd day) of the last N days' ratios,
  * clamped to [min, max] with max never above 1.5 (never trust a > +50 % adjustment).
+ *
+ * A planner that buys at night for the day ahead can ask for another quantile of the same ratios
+ * instead of the median (planningQuantile): the two ways of being wrong do not cost the same.
  */
 import type { PvSlot } from './types.js';
 
@@ -23,9 +26,11 @@ export interface CorrectionOptions {
   readonly minForecastKwh?: number;
   /** Fewer usable days than this leave the forecast as it is. */
   readonly minDays?: number;
+  /** Which quantile of the ratios to take (default 0.5, the median). */
+  readonly quantile?: number;
 }
 
-const DEFAULTS = { days: 14, min: 0.5, max: 1.2, minForecastKwh: 2, minDays: 3 } as const;
+const DEFAULTS = { days: 14, min: 0.5, max: 1.2, minForecastKwh: 2, minDays: 3, quantile: 0.5 } as const;
 /** The hard ceiling on any configured max. */
 export const MAX_CORRECTION = 1.5;
 
@@ -57,20 +62,25 @@ export function correctionFactor(history: readonly ForecastOutcome[], options: C
       messageJa: `発電予測は補正なし：予測と実績を比べられる日が${usable.length}日（補正には${o.minDays}日必要）。`,
     };
   }
-  const median = medianOf(usable.map((d) => d.actualKwh / d.forecastKwh));
-  const factor = Math.min(max, Math.max(min, median));
-  const ratio = median.toFixed(2);
+  const ratios = usable.map((d) => d.actualKwh / d.forecastKwh);
+  const median = quantileOf(ratios, 0.5);
+  const q = Math.min(1, Math.max(0, o.quantile));
+  const chosen = q === 0.5 ? median : logNormalQuantile(ratios, q);
+  const factor = Math.min(max, Math.max(min, chosen));
+  const ratio = chosen.toFixed(2);
+  const which = q === 0.5 ? 'median' : `${Math.round(100 * q)}th percentile`;
+  const whichJa = q === 0.5 ? '中央値' : `${Math.round(100 * q)}パーセンタイル`;
   const [why, whyJa] =
-    factor < median ? [`, capped at ${max.toFixed(2)} because raising a forecast is risky`, `（予測の上方修正は${max.toFixed(2)}倍まで）`]
-    : factor > median ? [`, limited to ${min.toFixed(2)}`, `（下方修正は${min.toFixed(2)}倍まで）`]
+    factor < chosen ? [`, capped at ${max.toFixed(2)} because raising a forecast is risky`, `（予測の上方修正は${max.toFixed(2)}倍まで）`]
+    : factor > chosen ? [`, limited to ${min.toFixed(2)}`, `（下方修正は${min.toFixed(2)}倍まで）`]
     : ['', ''];
   return {
     factor,
     median,
     daysUsed: usable.length,
     bounds,
-    message: `PV forecast x ${factor.toFixed(2)}: over the last ${usable.length} days the panels made ${ratio} times the forecast (median)${why}.`,
-    messageJa: `発電予測を${factor.toFixed(2)}倍に補正：直近${usable.length}日の実績は予測の${ratio}倍（中央値）${whyJa}。`,
+    message: `PV forecast x ${factor.toFixed(2)}: over the last ${usable.length} days the panels made ${ratio} times the forecast (${which})${why}.`,
+    messageJa: `発電予測を${factor.toFixed(2)}倍に補正：直近${usable.length}日の実績は予測の${ratio}倍（${whichJa}）${whyJa}。`,
   };
 }
 
@@ -78,8 +88,44 @@ export function applyCorrection(pv: readonly PvSlot[], factor: number): PvSlot[]
   return pv.map((s) => ({ start: s.start, kwh: s.kwh * factor }));
 }
 
-function medianOf(values: readonly number[]): number {
+function quantileOf(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const at = q * (sorted.length - 1);
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
+}
+
+/**
+ * The q-quantile of ratios taken as log-normal around their median: two weeks of days are too few for
+ * an empirical upper quantile (one odd day moves it a lot), their spread is enough for a fitted one.
+ */
+function logNormalQuantile(ratios: readonly number[], q: number): number {
+  const logs = ratios.map((r) => Math.log(Math.max(r, 1e-3)));
+  const centre = quantileOf(logs, 0.5);
+  const mean = logs.reduce((a, v) => a + v, 0) / logs.length;
+  const sd = Math.sqrt(logs.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, logs.length - 1));
+  return Math.exp(centre + normalQuantile(q) * sd);
+}
+
+/** Inverse of the standard normal distribution (Abramowitz and Stegun 26.2.23, error < 4.5e-4). */
+function normalQuantile(q: number): number {
+  const p = Math.min(Math.max(q, 1e-9), 1 - 1e-9);
+  const tail = p < 0.5 ? p : 1 - p;
+  const t = Math.sqrt(-2 * Math.log(tail));
+  const z = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+  return p < 0.5 ? -z : z;
+}
+
+/**
+ * The PV quantile to plan on when energy bought cheaply at night competes with tomorrow's solar. Buying
+ * a kWh at night that the sun would have supplied loses (night - sell): the surplus is then sold; not
+ * buying one the sun does not supply loses (day - night). Planning on the quantile q of solar with
+ * q = (night - sell) / (day - sell) balances the two (the newsvendor's critical ratio). With no cheaper
+ * night there is nothing to balance: the median. Clamped to [0.1, 0.9]: two weeks of days say little
+ * about the tails.
+ */
+export function planningQuantile(nightYen: number, dayYen: number, sellYen: number): number {
+  if (dayYen - nightYen < 1e-9 || dayYen <= sellYen) return 0.5;
+  return Math.min(0.9, Math.max(0.1, (nightYen - sellYen) / (dayYen - sellYen)));
 }

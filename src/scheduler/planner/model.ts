@@ -13,6 +13,12 @@ import { SLOT_HOURS, type PlanInput, type PlanSettings } from './types.js';
 
 /** Share of the replacement price credited for stored energy at the horizon: <1 so storing is never a goal in itself. */
 const STORED_VALUE_SHARE = 0.97;
+/**
+ * The plan aims this far above a departure target it has to charge for: the target is soft (penalised
+ * slack keeps the model feasible), and a few Wh of slack cost the solver less than another start of
+ * the charger, which would leave the car a hair below what the owner asked for.
+ */
+const TARGET_MARGIN_KWH = 0.2;
 /** Yen per kWh and slot of delay: far below any real price difference, it only breaks ties. */
 const TIE_BREAK_YEN = 0.001;
 
@@ -49,6 +55,13 @@ export function switchedDevices(input: PlanInput): Switched[] {
 /** The slots of a stay that fall inside the plan. */
 export function staySlots(arrive: number, depart: number, n: number): [number, number] {
   return [Math.max(0, arrive), Math.min(n, depart)];
+}
+
+/** What the plan aims at for stay w: its target plus the margin, unless the car is home and has its target already. */
+export function departureGoal(ev: NonNullable<PlanInput['ev']>, w: number): number {
+  const stay = ev.stays[w]!;
+  const met = w === 0 && stay.arriveSlot <= 0 && ev.storedKwh >= stay.targetKwh;
+  return met ? stay.targetKwh : Math.min(ev.capacityKwh, stay.targetKwh + TARGET_MARGIN_KWH);
 }
 
 export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
@@ -151,7 +164,7 @@ export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
         lp.cost(0.01, `ew${i}`);
       }
       if (stay.departSlot <= n) {
-        lp.row(`dep${w}`, [[1, `E${d - 1}`], [1, `es${w}`]], '>=', stay.targetKwh);
+        lp.row(`dep${w}`, [[1, `E${d - 1}`], [1, `es${w}`]], '>=', departureGoal(ev, w));
         lp.cost(settings.shortfallYenPerKwh, `es${w}`);
       }
       previous = `E${d - 1}`;
@@ -171,6 +184,9 @@ export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
       // among equally priced half-hours, discharge the earliest: what a self-consumption battery does
       // anyway, so the plan does not toggle it between holding and discharging for nothing
       lp.cost(TIE_BREAK_YEN * i, `bd${i}`);
+      // and charge the latest: a night charge then fills the end of the cheap hours in one block instead of
+      // being scattered over them, each gap costing two mode changes (charge / hold) for nothing
+      lp.cost(TIE_BREAK_YEN * (n - i), `bc${i}`);
     }
     lp.cost(-values.battery, `B${n - 1}`);
   }

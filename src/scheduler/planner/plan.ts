@@ -5,7 +5,7 @@
  * safe, and the plan says so.
  */
 import type { Highs } from 'highs';
-import { buildModel, staySlots, storedValues, switchedDevices } from './model.js';
+import { buildModel, departureGoal, staySlots, storedValues, switchedDevices } from './model.js';
 import { relaxAndFix } from './relax-and-fix.js';
 import {
   batteryIdleReason,
@@ -175,7 +175,8 @@ function shortfalls(input: PlanInput, v: (name: string) => number): Reason[] {
     }
   }
   input.ev?.stays.forEach((stay, w) => {
-    const gap = v(`es${w}`);
+    // the slack is counted from the goal (the target plus its margin): only what falls below the target is short
+    const gap = v(`es${w}`) - (departureGoal(input.ev!, w) - stay.targetKwh);
     if (gap > 1e-3) {
       out.push(evShortReason(stay.targetKwh - gap, stay.targetKwh));
     }

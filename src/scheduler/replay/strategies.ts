@@ -4,13 +4,15 @@
  * - none: every device on its own timer;
  * - aiseg2: the replaced product's rules (planner/aiseg2.ts), decided once a day at 00:30;
  * - reactive: evcc-like surplus following (regulator.ts) on top of the timers;
- * - planner: the MILP planner with re-planning and hysteresis, on realistic forecasts;
+ * - planner: the MILP planner with re-planning and hysteresis, on realistic forecasts, planning on the
+ *   PV quantile that the tariff makes the break-even (pvFactor);
  * - optimum: the same planner given the actual future (perfect foresight): the physical limit.
  */
 import type { Highs } from 'highs';
 import { buyPriceRange } from '../tariff.js';
 import { dayType, jstTime, startOfJstDay, DAY_MS, HALF_HOUR_MS } from '../calendar.js';
 import { dataCondition, dayUsage, type DayUsage } from '../load-history.js';
+import { correctionFactor, planningQuantile, MAX_CORRECTION, type ForecastOutcome } from '../forecast/correction.js';
 import { aiseg2Plan } from '../planner/aiseg2.js';
 import { replan } from '../planner/replan.js';
 import type { Plan, SlotDecision } from '../planner/types.js';
@@ -83,6 +85,9 @@ class PlannerStrategy implements Strategy {
   private readonly forecaster: Forecaster;
   private plan: Plan | undefined;
   private planFrom = -Infinity;
+  private factorOf: { day: number; factor: number } | undefined;
+  /** Daily PV the forecaster gave at each past midnight (series index): a past forecast never changes. */
+  private readonly issued = new Map<number, number>();
 
   constructor(
     private readonly ctx: ReplayContext,
@@ -105,7 +110,9 @@ class PlannerStrategy implements Strategy {
       const t = truth.start[i]!;
       const endOfTomorrow = startOfJstDay(t) + 2 * DAY_MS;
       const n = Math.max(1, Math.min(config.maxHorizonSlots, (endOfTomorrow - t) / HALF_HOUR_MS, truth.start.length - i));
-      const forecast = this.forecaster.horizon(i, n);
+      const raw = this.forecaster.horizon(i, n);
+      const pvFactor = this.pvFactor(i);
+      const forecast = { ...raw, pvKwh: raw.pvKwh.map((x) => x * pvFactor) };
       const trip = this.mode === 'perfect' ? (k: number) => car.tripKwh[k] ?? 0 : (k: number) => expectedTripKwh(truth.start[k]!, config);
       const input = buildPlanInput(config, i, { start: truth.start.slice(i, i + n), ...forecast }, status, car, trip);
       const started = performance.now();
@@ -115,7 +122,41 @@ class PlannerStrategy implements Strategy {
     }
     return commandOf(this.plan!.decisions[i - this.planFrom], config);
   }
+
+  /**
+   * The PV forecast is planned on at the quantile that balances the two ways of being wrong
+   * (planningQuantile: with スマートライフS and an 8.5 yen sale, the 75th percentile), fitted to the
+   * actual/forecast ratios of the forecaster's own day-ahead forecasts (issued at midnight) over the
+   * last two weeks: only the past. A kWh bought at night or heated by the grid that the sun would have
+   * supplied costs (night - sell); one the sun was expected to supply and did not costs (day - night).
+   */
+  private pvFactor(i: number): number {
+    if (this.mode === 'perfect') return 1;
+    const { truth, config } = this.ctx;
+    const today = startOfJstDay(truth.start[i]!);
+    if (this.factorOf?.day === today) return this.factorOf.factor;
+    const midnight = i - (truth.start[i]! - today) / HALF_HOUR_MS;
+    const outcomes: ForecastOutcome[] = [];
+    for (let d = 1; d <= PV_RECORD_DAYS; d++) {
+      const k = midnight - d * 48;
+      if (k < 0) break;
+      let forecast = this.issued.get(k);
+      if (forecast === undefined) {
+        forecast = this.forecaster.horizon(k, 48).pvKwh.reduce((a, v) => a + v, 0);
+        this.issued.set(k, forecast);
+      }
+      outcomes.push({ dateKey: jstTime(truth.start[k]!).dateKey, actualKwh: truth.pvKwh.slice(k, k + 48).reduce((a, v) => a + v, 0), forecastKwh: forecast });
+    }
+    const range = buyPriceRange(config.tariff, today, today + DAY_MS);
+    const quantile = planningQuantile(range.lowest, range.highest, config.sellYenPerKwh);
+    const factor = correctionFactor(outcomes, { quantile, max: MAX_CORRECTION, minForecastKwh: 0.5 }).factor;
+    this.factorOf = { day: today, factor };
+    return factor;
+  }
 }
+
+/** Days of its own forecast record the planner's PV quantile is taken from. */
+const PV_RECORD_DAYS = 14;
 
 /** Sunny enough to count for the replaced product's usage-data condition: at least 70 % of the best recent day. */
 const SUNNY_SHARE = 0.7;

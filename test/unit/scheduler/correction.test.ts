@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyCorrection, correctionFactor, MAX_CORRECTION, type ForecastOutcome } from '../../../src/scheduler/forecast/correction.js';
+import { applyCorrection, correctionFactor, planningQuantile, MAX_CORRECTION, type ForecastOutcome } from '../../../src/scheduler/forecast/correction.js';
 
 const day = (i: number, actual: number, forecast = 10): ForecastOutcome => ({ dateKey: `2025-05-${String(i).padStart(2, '0')}`, actualKwh: actual, forecastKwh: forecast });
 
@@ -51,4 +51,29 @@ test('only the last N usable days count; dull days and too little data leave it 
 
 test('applyCorrection scales every slot', () => {
   assert.deepEqual(applyCorrection([{ start: 0, kwh: 1 }, { start: 1, kwh: 0.5 }], 0.8), [{ start: 0, kwh: 0.8 }, { start: 1, kwh: 0.4 }]);
+});
+
+test('another quantile of the same ratios on request, fitted log-normal, said as such', () => {
+  const history = [day(1, 6), day(2, 8), day(3, 10), day(4, 12), day(5, 14)];
+  assert.equal(correctionFactor(history).factor, 1);
+  // ratios 0.6 .. 1.4: logs around a median of 0 with a sample spread of 0.3346; the 75th percentile is
+  // exp(0.6745 x 0.3346) = 1.2532, above the default cap of 1.2
+  const upper = correctionFactor(history, { quantile: 0.75, max: 1.5 });
+  assert.ok(Math.abs(upper.factor - 1.2532) < 1e-3, String(upper.factor));
+  assert.equal(upper.median, 1);
+  assert.ok(upper.message.includes('1.25 times the forecast (75th percentile)'), upper.message);
+  assert.equal(correctionFactor(history, { quantile: 0.75 }).factor, 1.2);
+  // the 25th percentile mirrors it
+  assert.ok(Math.abs(correctionFactor(history, { quantile: 0.25 }).factor - 1 / 1.2532) < 1e-3);
+});
+
+test('planning quantile: the critical ratio of night price, day price and sell price', () => {
+  // TEPCO スマートライフS with surcharges against an 8.5 yen sale: (31.84 - 8.5) / (39.74 - 8.5)
+  assert.ok(Math.abs(planningQuantile(31.84, 39.74, 8.5) - 0.7471) < 1e-4);
+  // no cheaper night: nothing to balance
+  assert.equal(planningQuantile(35, 35, 8.5), 0.5);
+  // a night price barely above the sell price: buying at night is cheap insurance, plan on little sun
+  assert.equal(planningQuantile(9, 39.74, 8.5), 0.1);
+  // a night price close to the day price: capped
+  assert.equal(planningQuantile(39, 39.74, 8.5), 0.9);
 });

@@ -65,3 +65,18 @@ test('trimmed mean', () => {
   assert.equal(trimmedMean([1, 2, 3], 0.2), 2);
   assert.equal(trimmedMean([10, 1, 2, 3, 4], 0.2), 3);
 });
+
+test('load forecast blended with the plain mean of the latest days of any kind', () => {
+  // weekdays at 0.3 two weeks ago, the home then busier (1.0) on the latest days, weekends included
+  const h = build([
+    ['2025-06-02', 'unknown', 0.3], ['2025-06-03', 'unknown', 0.3], ['2025-06-04', 'unknown', 0.3], ['2025-06-05', 'unknown', 0.3],
+    ['2025-06-06', 'unknown', 0.3], ['2025-06-07', 'unknown', 1.0], ['2025-06-08', 'unknown', 1.0], ['2025-06-09', 'unknown', 1.0],
+  ]);
+  const target = { dateKey: '2025-06-10', weatherClass: 'unknown' } as const;
+  // the weekday profile alone: 0.3 x 5 and 1.0 (the Monday), trimmed mean 0.3 0.3 0.3 0.3 -> 0.3
+  assert.ok(Math.abs(forecastLoad(h, target)!.slotsKwh[24]! - 0.3) < 1e-12);
+  // half of it from the plain mean of the latest 3 days (1.0): 0.65
+  const blended = forecastLoad(h, target, { recentWeight: 0.5, recentDays: 3 })!;
+  assert.ok(Math.abs(blended.slotsKwh[24]! - 0.65) < 1e-12);
+  assert.equal(blended.basis, 'same-day-type-and-weather');
+});

@@ -160,3 +160,24 @@ test("relax-and-fix lands within a few yen of the exact branch-and-bound optimum
   assert.equal(fast.status, 'relax-and-fix');
   assert.ok(fast.objective.totalYen <= exact.objective.totalYen + 10, `${fast.objective.totalYen} vs ${exact.objective.totalYen}`);
 });
+
+test('a night charge of the battery is one block at the end of the cheap hours, not scattered over them', async () => {
+  // no sun tomorrow, an evening load the battery covers: it must be charged at night
+  const slots = day(() => 0).map((s, i) => ({ ...s, loadKwh: hourOf(i) >= 17 && hourOf(i) < 22 ? 0.8 : 0.1 }));
+  const p = await plan({ slots, battery: { capacityKwh: 7, storedKwh: 0.7, minKwh: 0.7, chargeKw: 3, dischargeKw: 3, efficiency: 0.95 } });
+  const charging = p.decisions.flatMap((d, i) => (d.battery?.command === 'charge' ? [i] : []));
+  assert.ok(charging.length >= 3, `charges in ${charging.length} half-hours`);
+  // contiguous, and ending where the night price ends (06:00 = slot 12)
+  assert.deepEqual(charging, Array.from({ length: charging.length }, (_, k) => 12 - charging.length + k));
+  const modes = p.decisions.map((d) => d.battery!.command);
+  const changes = modes.filter((m, i) => i > 0 && m !== modes[i - 1]).length;
+  assert.ok(changes <= 3, `battery mode changes ${changes}: ${modes.join(' ')}`);
+});
+
+test('a car a few Wh short of its target is still topped up, though a start costs more than the few Wh', async () => {
+  // 27.99 kWh, target 28 by 04:00 (slot 8): 10 Wh of slack would cost 3 yen, a start of the charger 16 yen
+  const p = await plan({ slots: day(() => 0, 12), ev: car(27.99, 28, 8) });
+  const charged = p.decisions.reduce((sum, d) => sum + (d.ev?.kw ?? 0) * 0.5 * 0.92, 0);
+  assert.ok(27.99 + charged >= 28, `leaves with ${(27.99 + charged).toFixed(3)} kWh`);
+  assert.deepEqual(p.shortfalls, []);
+});
