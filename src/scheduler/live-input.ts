@@ -13,7 +13,7 @@ import { isEnabled, roleOf } from './executor.js';
 import type { Forecast, WeatherClass } from './forecast/types.js';
 import { tariffFacts, type GateInput } from './gates.js';
 import { HOT_WATER_MIN_DAYS, type HotWaterProfile } from './inputs/hot-water.js';
-import { dataCondition, forecastLoad, type DayUsage } from './load-history.js';
+import { dataCondition, forecastLoad, PLANNING_LOAD_FORECAST, type DayUsage } from './load-history.js';
 import { surplusWindow } from './planner/aiseg2.js';
 import { surplusOf } from './planner/reasons.js';
 import { SLOT_HOURS, type PlanInput } from './planner/types.js';
@@ -69,7 +69,7 @@ export function liveInput(now: number, all: readonly HomeDevice[], forecast: For
     const { dateKey } = jstTime(t);
     if (!loadByDay.has(dateKey)) {
       const weatherClass: WeatherClass = forecast?.days.find((d) => d.dateKey === dateKey)?.weatherClass ?? 'unknown';
-      loadByDay.set(dateKey, forecastLoad(history, { dateKey, weatherClass, extraHolidays: [] })?.slotsKwh);
+      loadByDay.set(dateKey, forecastLoad(history, { dateKey, weatherClass, extraHolidays: [] }, PLANNING_LOAD_FORECAST)?.slotsKwh);
     }
     return loadByDay.get(dateKey)?.[Math.floor(jstTime(t).minuteOfDay / 30)] ?? FALLBACK_LOAD_KWH;
   };

@@ -71,6 +71,15 @@ export interface LoadForecastOptions {
   readonly recentDays?: number;
 }
 
+/**
+ * How the planner forecasts the household's load, in the plugin and in the replay alike: the same-day-type
+ * mean of the last four weeks blended half and half with the plain mean of the last two weeks. Measured
+ * day-ahead (hourly RMSE / mean, 330 days) on buildings 1, 6 and, held out, 3 and 9 of the replay data:
+ * 71.7 / 57.8 / 86.9 / 77.9 % against 75.5 / 69.8 / 91.3 / 82.5 % for the trimmed same-day-type profile of
+ * eight weeks alone (trimming a right-skewed load under-forecasts it by about 10 %).
+ */
+export const PLANNING_LOAD_FORECAST: LoadForecastOptions = { lookbackDays: 28, trim: 0, recentWeight: 0.5, recentDays: 14 };
+
 type LoadBasis = 'same-day-type-and-weather' | 'same-day-type' | 'any-day';
 
 export interface LoadForecast {

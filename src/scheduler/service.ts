@@ -22,7 +22,7 @@ import { jstTime, startOfJstDay, DAY_MS, HALF_HOUR_MS } from './calendar.js';
 import { decisionDue, restOfToday, untilDecision } from './aiseg2-day.js';
 import { clock, deviceName, explainBlocked, inLang, say, wholeYen, type DeviceKind as Role, type Lang, type Said } from './explain.js';
 import { Executor, DEFAULT_EXECUTOR_SETTINGS, isEnabled, roleOf, type ControlledHome, type ExecutorSettings, type Step, type Want, type Wants } from './executor.js';
-import { applyCorrection, correctionFactor, type ForecastOutcome } from './forecast/correction.js';
+import { applyCorrection, planningCorrection, type ForecastOutcome } from './forecast/correction.js';
 import type { ForecastChoice } from './forecast/fallback.js';
 import type { Forecast } from './forecast/types.js';
 import { evaluateGates, type DeviceGates, type GateInput } from './gates.js';
@@ -32,6 +32,7 @@ import { replan, type Replanned } from './planner/replan.js';
 import { loadSolver } from './planner/solver.js';
 import type { Plan, PlanInput, Reason, SlotDecision } from './planner/types.js';
 import { FORECAST_REFRESH_MS, mergeForecasts, type ForecastFeed } from './providers.js';
+import { buyPriceRange } from './tariff.js';
 import { DEFAULT_REGULATOR, regulate, type RegulatorState } from './regulator.js';
 import { DEFAULT_REPLAY_CONFIG } from './replay/config.js';
 import type { HotWaterProfile } from './inputs/hot-water.js';
@@ -306,8 +307,12 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     const now = this.deps.clock.now();
     const choices = await Promise.all(this.deps.feeds.map((f) => f.refresh()));
     const merged = mergeForecasts(choices.flatMap((c) => (c.forecast ? [c.forecast] : [])));
-    // the home's own record of forecast vs actual tempers the PV forecast (bounded, never > +50 %)
-    const correction = this.deps.forecastOutcomes ? correctionFactor(this.deps.forecastOutcomes()) : undefined;
+    // the home's own record of forecast vs actual tempers the PV forecast (bounded, never > +50 %), at the
+    // quantile where buying at night and waiting for the sun cost the same: what the replay measures
+    const prices = buyPriceRange(this.settings.tariff, startOfJstDay(now), startOfJstDay(now) + DAY_MS);
+    const correction = this.deps.forecastOutcomes
+      ? planningCorrection(this.deps.forecastOutcomes(), { lowestBuyYen: prices.lowest, highestBuyYen: prices.highest, sellYen: this.settings.tariff.sellPrice(now) })
+      : undefined;
     const forecast = merged && correction ? { ...merged, pv: applyCorrection(merged.pv, correction.factor) } : merged;
     // 'none' only when there is no PV forecast at all: a weather source failing alone still leaves a plan
     this.lastForecast = forecast;

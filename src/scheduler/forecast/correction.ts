@@ -129,3 +129,13 @@ export function planningQuantile(nightYen: number, dayYen: number, sellYen: numb
   if (dayYen - nightYen < 1e-9 || dayYen <= sellYen) return 0.5;
   return Math.min(0.9, Math.max(0.1, (nightYen - sellYen) / (dayYen - sellYen)));
 }
+
+/**
+ * The correction the planner plans on, in the plugin and in the replay alike: the break-even quantile of
+ * the home's own actual/forecast ratios for the day's cheapest and dearest buy prices and the sell price,
+ * bounded by the hard ceiling. Days forecast under 0.5 kWh say nothing about the ratio.
+ */
+export function planningCorrection(history: readonly ForecastOutcome[], prices: { readonly lowestBuyYen: number; readonly highestBuyYen: number; readonly sellYen: number }): Correction {
+  const quantile = planningQuantile(prices.lowestBuyYen, prices.highestBuyYen, prices.sellYen);
+  return correctionFactor(history, { quantile, max: MAX_CORRECTION, minForecastKwh: 0.5 });
+}

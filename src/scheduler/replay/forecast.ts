@@ -33,7 +33,7 @@
 import { hashUnit } from '../../sim/noise.js';
 import { jstTime, startOfJstDay, DAY_MS, HALF_HOUR_MS } from '../calendar.js';
 import { correctionFactor } from '../forecast/correction.js';
-import { dayUsage, forecastLoad, type DayUsage } from '../load-history.js';
+import { dayUsage, forecastLoad, PLANNING_LOAD_FORECAST, type DayUsage } from '../load-history.js';
 
 export type ForecastMode = 'history' | 'skill' | 'perfect';
 
@@ -56,13 +56,6 @@ const PV_SLOT_RHO = 0.7;
 const LOAD_DAY_SIGMA = 0.12;
 const LOAD_SLOT_SIGMA = 0.35;
 const LOAD_SLOT_RHO = 0.5;
-/**
- * The same-day-type mean of the last four weeks blended half and half with the plain mean of the last
- * two weeks. Measured day-ahead (hourly RMSE / mean, 330 days) on buildings 1, 6 and, held out, 3 and 9:
- * 71.7 / 57.8 / 86.9 / 77.9 % against 75.5 / 69.8 / 91.3 / 82.5 % for the trimmed same-day-type profile
- * of eight weeks alone (trimming a right-skewed load under-forecasts it by about 10 %).
- */
-const LOAD_FORECAST = { lookbackDays: 28, trim: 0, recentWeight: 0.5, recentDays: 14 } as const;
 const CLEAR_SKY_DAYS = 21;
 const DRAW_DAYS = 7;
 const DRAW_MARGIN = 1.1;
@@ -174,7 +167,7 @@ export class Forecaster {
     const byDay = new Map<number, number[] | undefined>();
     return t.map((ts) => {
       const day = startOfJstDay(ts);
-      if (!byDay.has(day)) byDay.set(day, forecastLoad(history, { dateKey: jstTime(day).dateKey, weatherClass: 'unknown' }, LOAD_FORECAST)?.slotsKwh);
+      if (!byDay.has(day)) byDay.set(day, forecastLoad(history, { dateKey: jstTime(day).dateKey, weatherClass: 'unknown' }, PLANNING_LOAD_FORECAST)?.slotsKwh);
       // no history at all yet: the last observed half-hour, held
       return byDay.get(day)?.[slotOfDay(ts)] ?? this.truth.loadKwh[Math.max(0, now - 1)]!;
     });

@@ -12,7 +12,7 @@ import type { Highs } from 'highs';
 import { buyPriceRange } from '../tariff.js';
 import { dayType, jstTime, startOfJstDay, DAY_MS, HALF_HOUR_MS } from '../calendar.js';
 import { dataCondition, dayUsage, type DayUsage } from '../load-history.js';
-import { correctionFactor, planningQuantile, MAX_CORRECTION, type ForecastOutcome } from '../forecast/correction.js';
+import { planningCorrection, type ForecastOutcome } from '../forecast/correction.js';
 import { aiseg2Plan } from '../planner/aiseg2.js';
 import { replan } from '../planner/replan.js';
 import type { Plan, SlotDecision } from '../planner/types.js';
@@ -148,8 +148,7 @@ class PlannerStrategy implements Strategy {
       outcomes.push({ dateKey: jstTime(truth.start[k]!).dateKey, actualKwh: truth.pvKwh.slice(k, k + 48).reduce((a, v) => a + v, 0), forecastKwh: forecast });
     }
     const range = buyPriceRange(config.tariff, today, today + DAY_MS);
-    const quantile = planningQuantile(range.lowest, range.highest, config.sellYenPerKwh);
-    const factor = correctionFactor(outcomes, { quantile, max: MAX_CORRECTION, minForecastKwh: 0.5 }).factor;
+    const factor = planningCorrection(outcomes, { lowestBuyYen: range.lowest, highestBuyYen: range.highest, sellYen: config.sellYenPerKwh }).factor;
     this.factorOf = { day: today, factor };
     return factor;
   }
