@@ -222,7 +222,7 @@ function displayName(ctx: AccessoryContext, device: HomeDevice): string {
 }
 
 /**
- * The system clock; or, when the test-only SIMULATED_CLOCK_ENV is set (soak tests), compressed time, with
+ * The system clock; or, when SIMULATED_CLOCK_ENV is set (the demo and the soak test), compressed time, with
  * a warning on every start so that a real home never runs on it unnoticed. Read once per launch.
  */
 function chooseClock(log: Logger): Clock {
