@@ -17,6 +17,7 @@ import { HomeError, type Home, type HomeDevice } from '../../../src/home/index.j
 import type { ReadingValues } from '../../../src/home/readings.js';
 import { silentLogger } from '../../../src/util/log.js';
 import { ManualClock } from '../../../src/util/clock.js';
+import { device } from '../../helpers/home-device.js';
 
 const api = new HomebridgeAPI();
 const EVE_DIR = mkdtempSync(join(tmpdir(), 'hems-eve-'));
@@ -35,20 +36,6 @@ class FakeHome {
     this.calls.push(['manual-heating', identity, on]);
     if (this.failWith) throw this.failWith;
   }
-}
-
-function device(kind: HomeDevice['kind'], values: Partial<ReadingValues>, extra: Partial<HomeDevice> = {}): HomeDevice {
-  const readings = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, at: 0 }]));
-  return {
-    identity: `id-${kind}`,
-    kind,
-    source: 'echonet',
-    online: true,
-    readings,
-    offers: new Set(Object.keys(values) as (keyof ReadingValues)[]),
-    commands: new Set(),
-    ...extra,
-  };
 }
 
 function setUp(settings: Record<string, unknown> = {}, kind: HomeDevice['kind'] = 'water-heater') {

@@ -16,6 +16,7 @@ import type { Command } from '../../../src/home/commands.js';
 import type { ReadingValues } from '../../../src/home/readings.js';
 import { silentLogger } from '../../../src/util/log.js';
 import { ManualClock } from '../../../src/util/clock.js';
+import { device as homeDevice } from '../../helpers/home-device.js';
 
 const api = new HomebridgeAPI();
 
@@ -74,17 +75,9 @@ class FakeHome {
   }
 }
 
+/** A device offering `values` and accepting `commands`. */
 function device(kind: HomeDevice['kind'], values: Partial<ReadingValues>, commands: Command[] = []): HomeDevice {
-  const readings = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, at: 0 }]));
-  return {
-    identity: `id-${kind}`,
-    kind,
-    source: 'echonet',
-    online: true,
-    readings,
-    offers: new Set(Object.keys(values) as (keyof ReadingValues)[]),
-    commands: new Set(commands),
-  };
+  return homeDevice(kind, values, { commands: new Set(commands) });
 }
 
 function setUp(cached: MatterAccessoryLike[] = []) {
