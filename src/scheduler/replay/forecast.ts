@@ -6,7 +6,8 @@
  *     profile of recent days of the same day type blended with that of all recent days (load-history.ts). PV: an empirical clear-sky profile
  *     (the highest output of each half-hour over the last three weeks) times the bounded median
  *     actual/clear-sky ratio of the last two weeks (forecast/correction.ts), blended during the day with
- *     today's observed ratio, itself held within +-50 % of the recent one.
+ *     today's observed ratio, itself held within +-50 % of the recent one; the next hours are then scaled
+ *     by how the last two hours compared (forecast/recent-level.ts), as the load is by the last six.
  * (b) 'skill': the truth degraded by multiplicative log-normal errors, one per day (daily-energy error)
  *     and an AR(1) one per half-hour (shape error), with spreads calibrated so the hourly error matches
  *     day-ahead skill reported for single sites: PV hourly RMSE about 35-40 % of the mean daylight
@@ -33,6 +34,7 @@
 import { hashUnit } from '../../sim/noise.js';
 import { jstTime, startOfJstDay, DAY_MS, HALF_HOUR_MS } from '../calendar.js';
 import { correctionFactor } from '../forecast/correction.js';
+import { RECENT_LOAD, RECENT_PV, recentRatio, withRecentLevel, type ObservedSlot } from '../forecast/recent-level.js';
 import { dayUsage, forecastLoad, PLANNING_LOAD_FORECAST, type DayUsage } from '../load-history.js';
 
 export type ForecastMode = 'history' | 'skill' | 'perfect';
@@ -159,18 +161,34 @@ export class Forecaster {
     const todayRatio = seenClear > 0.3 ? Math.min(1.5 * recent, Math.max(0.5 * recent, seen / seenClear)) : recent;
     const weight = Math.min(1, seenClear / 3);
     const ratioToday = (1 - weight) * recent + weight * todayRatio;
-    return t.map((ts) => this.clearSky(now, ts) * (startOfJstDay(ts) === today ? ratioToday : recent));
+    const model = (ts: number) => this.clearSky(now, ts) * (startOfJstDay(ts) === today ? ratioToday : recent);
+    // the last hours of today against that model scale the next ones
+    const observed = this.observed(now, this.truth.pvKwh, RECENT_PV.windowSlots, (ts) => (ts >= today ? model(ts) : undefined));
+    return withRecentLevel(t.map(model), t, nowT, recentRatio(observed, RECENT_PV), RECENT_PV);
+  }
+
+  /** The actual and modelled values of the `slots` half-hours before `now`, oldest first. */
+  private observed(now: number, series: readonly number[], slots: number, model: (t: number) => number | undefined): ObservedSlot[] {
+    const out: ObservedSlot[] = [];
+    for (let i = Math.max(0, now - slots); i < now; i++) {
+      const forecastKwh = model(this.truth.start[i]!);
+      if (forecastKwh !== undefined) out.push({ actualKwh: series[i]!, forecastKwh });
+    }
+    return out;
   }
 
   private loadFromHistory(now: number, t: readonly number[]): number[] {
     const history = this.history(now);
     const byDay = new Map<number, number[] | undefined>();
-    return t.map((ts) => {
+    const profile = (ts: number): number | undefined => {
       const day = startOfJstDay(ts);
       if (!byDay.has(day)) byDay.set(day, forecastLoad(history, { dateKey: jstTime(day).dateKey, weatherClass: 'unknown' }, PLANNING_LOAD_FORECAST)?.slotsKwh);
-      // no history at all yet: the last observed half-hour, held
-      return byDay.get(day)?.[slotOfDay(ts)] ?? this.truth.loadKwh[Math.max(0, now - 1)]!;
-    });
+      return byDay.get(day)?.[slotOfDay(ts)];
+    };
+    // no history at all yet: the last observed half-hour, held
+    const values = t.map((ts) => profile(ts) ?? this.truth.loadKwh[Math.max(0, now - 1)]!);
+    const ratio = recentRatio(this.observed(now, this.truth.loadKwh, RECENT_LOAD.windowSlots, profile), RECENT_LOAD);
+    return withRecentLevel(values, t, this.truth.start[now]!, ratio, RECENT_LOAD);
   }
 
   /** Completed days before `now`, as load-history records (cached: a past day never changes). */
