@@ -13,7 +13,7 @@ import { isEnabled, roleOf } from './executor.js';
 import { RECENT_LOAD, RECENT_PV, recentRatio, withRecentLevel } from './forecast/recent-level.js';
 import type { Forecast, WeatherClass } from './forecast/types.js';
 import { tariffFacts, type GateInput } from './gates.js';
-import { HOT_WATER_MIN_DAYS, type HotWaterProfile } from './inputs/hot-water.js';
+import { DRAW_MARGIN, HOT_WATER_MIN_DAYS, type HotWaterProfile } from './inputs/hot-water.js';
 import type { RecentSlot } from './inputs/usage.js';
 import { dataCondition, forecastLoad, PLANNING_LOAD_FORECAST, type DayUsage } from './load-history.js';
 import { surplusWindow } from './planner/aiseg2.js';
@@ -107,10 +107,10 @@ export function liveInput(
       heatPumpKw: s.ecocute.heatPumpKw,
       cop: s.ecocute.cop,
       lossPerSlot: s.ecocute.lossPerDay / 48,
-      // the home's own draws once its EcoCute's readings cover enough days; the typical family's until then
+      // the home's own draws once its EcoCute's readings cover enough days, the typical family's until then; with the margin the replay plans with
       drawKwh: starts.map((t) => {
         const litres = hotWater?.litres?.[Math.floor(jstTime(t).minuteOfDay / 30)];
-        return litres === undefined ? hotWaterDrawKwh(t, config, 1) : (capacityKwh * litres) / tankL;
+        return DRAW_MARGIN * (litres === undefined ? hotWaterDrawKwh(t, config, 1) : (capacityKwh * litres) / tankL);
       }),
       reserveKwh: s.ecocute.reserveShare * capacityKwh,
       heating: eco.readings.heatingMode?.value === 'manual_heating',

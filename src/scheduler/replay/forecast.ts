@@ -34,6 +34,7 @@
 import { hashUnit } from '../../sim/noise.js';
 import { jstTime, startOfJstDay, DAY_MS, HALF_HOUR_MS } from '../calendar.js';
 import { correctionFactor } from '../forecast/correction.js';
+import { DRAW_MARGIN } from '../inputs/hot-water.js';
 import { RECENT_LOAD, RECENT_PV, recentRatio, withRecentLevel, type ObservedSlot } from '../forecast/recent-level.js';
 import { dayUsage, forecastLoad, PLANNING_LOAD_FORECAST, type DayUsage } from '../load-history.js';
 
@@ -60,7 +61,6 @@ const LOAD_SLOT_SIGMA = 0.35;
 const LOAD_SLOT_RHO = 0.5;
 const CLEAR_SKY_DAYS = 21;
 const DRAW_DAYS = 7;
-const DRAW_MARGIN = 1.1;
 const STREAM_PV = 201;
 const STREAM_LOAD = 211;
 
