@@ -10,9 +10,11 @@ import { dayType, jstTime, startOfJstDay, DAY_MS, HALF_HOUR_MS } from './calenda
 import { ecocuteNeedKwh, restOfToday } from './aiseg2-day.js';
 import { timeWindow, type DeviceKind as Role, type Said } from './explain.js';
 import { isEnabled, roleOf } from './executor.js';
+import { RECENT_LOAD, RECENT_PV, recentRatio, withRecentLevel } from './forecast/recent-level.js';
 import type { Forecast, WeatherClass } from './forecast/types.js';
 import { tariffFacts, type GateInput } from './gates.js';
-import { HOT_WATER_MIN_DAYS, type HotWaterProfile } from './inputs/hot-water.js';
+import { DRAW_MARGIN, HOT_WATER_MIN_DAYS, type HotWaterProfile } from './inputs/hot-water.js';
+import type { RecentSlot } from './inputs/usage.js';
 import { dataCondition, forecastLoad, PLANNING_LOAD_FORECAST, type DayUsage } from './load-history.js';
 import { surplusWindow } from './planner/aiseg2.js';
 import { surplusOf } from './planner/reasons.js';
@@ -54,11 +56,20 @@ export interface LiveInput {
 
 /**
  * The planner's input from the live home: slots from now to the end of tomorrow with the forecast PV,
- * the load forecast from the home's own history and the tariff's prices; the devices as they report
+ * the load forecast from the home's own history and the tariff's prices, both scaled over the next hours
+ * by how the last hours compared (`recent`, forecast/recent-level.ts); the devices as they report
  * themselves (tank, battery and car energy), with the parameters they do not report from the settings.
  * A device without the readings the plan needs is left out (it runs on its own).
  */
-export function liveInput(now: number, all: readonly HomeDevice[], forecast: Forecast | undefined, history: readonly DayUsage[], s: LiveInputSettings, hotWater: HotWaterProfile | undefined): LiveInput {
+export function liveInput(
+  now: number,
+  all: readonly HomeDevice[],
+  forecast: Forecast | undefined,
+  history: readonly DayUsage[],
+  s: LiveInputSettings,
+  hotWater: HotWaterProfile | undefined,
+  recent: readonly RecentSlot[] = [],
+): LiveInput {
   const devices = all.filter((d) => isEnabled(d, s.enabled) && d.online);
   const first = Math.floor(now / HALF_HOUR_MS) * HALF_HOUR_MS;
   const n = Math.max(1, Math.min(s.maxHorizonSlots, (startOfJstDay(now) + 2 * DAY_MS - first) / HALF_HOUR_MS));
@@ -73,7 +84,14 @@ export function liveInput(now: number, all: readonly HomeDevice[], forecast: For
     }
     return loadByDay.get(dateKey)?.[Math.floor(jstTime(t).minuteOfDay / 30)] ?? FALLBACK_LOAD_KWH;
   };
-  const slots = starts.map((t) => ({ start: t, pvKwh: pv.get(t) ?? 0, loadKwh: loadAt(t), buyYen: s.tariff.buyPrice(t), sellYen: s.tariff.sellPrice(t) }));
+  // the next hours follow how the last ones compared with the forecasts (today's PV only: yesterday's clouds are gone)
+  const past = recent.filter((r) => r.start < first);
+  const loadRatio = recentRatio(past.map((r) => ({ actualKwh: r.loadKwh, forecastKwh: loadAt(r.start) })), RECENT_LOAD);
+  const today = startOfJstDay(now);
+  const pvRatio = recentRatio(past.flatMap((r) => (r.pvKwh !== undefined && r.start >= today && pv.has(r.start) ? [{ actualKwh: r.pvKwh, forecastKwh: pv.get(r.start)! }] : [])), RECENT_PV);
+  const pvKwh = withRecentLevel(starts.map((t) => pv.get(t) ?? 0), starts, first, pvRatio, RECENT_PV);
+  const loadKwh = withRecentLevel(starts.map(loadAt), starts, first, loadRatio, RECENT_LOAD);
+  const slots = starts.map((t, i) => ({ start: t, pvKwh: pvKwh[i]!, loadKwh: loadKwh[i]!, buyYen: s.tariff.buyPrice(t), sellYen: s.tariff.sellPrice(t) }));
   const find = (role: Role): HomeDevice | undefined => devices.find((d) => roleOf(d) === role);
 
   let ecocute: PlanInput['ecocute'];
@@ -89,10 +107,10 @@ export function liveInput(now: number, all: readonly HomeDevice[], forecast: For
       heatPumpKw: s.ecocute.heatPumpKw,
       cop: s.ecocute.cop,
       lossPerSlot: s.ecocute.lossPerDay / 48,
-      // the home's own draws once its EcoCute's readings cover enough days; the typical family's until then
+      // the home's own draws once its EcoCute's readings cover enough days, the typical family's until then; with the margin the replay plans with
       drawKwh: starts.map((t) => {
         const litres = hotWater?.litres?.[Math.floor(jstTime(t).minuteOfDay / 30)];
-        return litres === undefined ? hotWaterDrawKwh(t, config, 1) : (capacityKwh * litres) / tankL;
+        return DRAW_MARGIN * (litres === undefined ? hotWaterDrawKwh(t, config, 1) : (capacityKwh * litres) / tankL);
       }),
       reserveKwh: s.ecocute.reserveShare * capacityKwh,
       heating: eco.readings.heatingMode?.value === 'manual_heating',

@@ -27,6 +27,7 @@ import type { ForecastChoice } from './forecast/fallback.js';
 import type { Forecast } from './forecast/types.js';
 import { evaluateGates, type DeviceGates, type GateInput } from './gates.js';
 import type { DayUsage } from './load-history.js';
+import type { RecentSlot } from './inputs/usage.js';
 import { aiseg2Plan } from './planner/aiseg2.js';
 import { replan, type Replanned } from './planner/replan.js';
 import { loadSolver } from './planner/solver.js';
@@ -108,6 +109,8 @@ export interface SchedulerDeps {
   readonly history: () => readonly DayUsage[];
   /** Recent days' PV forecast vs actual (the store's), for the bounded correction; none: the forecast is used as is. */
   readonly forecastOutcomes?: () => readonly ForecastOutcome[];
+  /** The half-hours recorded in the last hours (load, PV), for the intraday correction of the forecasts; none: no correction. */
+  readonly recent?: () => Promise<readonly RecentSlot[]>;
   /** The EcoCute's own hot-water use by half-hour of the day; none, or too few days: the typical family's. */
   readonly hotWater?: () => HotWaterProfile;
   /** "AI solar charge" at start (the platform keeps the switch across restarts). */
@@ -327,7 +330,11 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     this.linkage = warningLinkage(forecast?.warnings ?? [], now, this.linkageState, this.settings.warnings);
     this.record({ about: 'warning', code: this.linkage.active ? 'active' : 'none', text: this.linkage.message, textJa: this.linkage.messageJa });
 
-    const live = liveInput(now, this.deps.home.devices(), forecast, this.deps.history(), this.settings, this.deps.hotWater?.());
+    const recent = (await this.deps.recent?.().catch((e: unknown) => {
+      this.deps.log.warn(`the last hours' usage could not be read (${e instanceof Error ? e.message : String(e)}); planning on the day-ahead forecasts alone.`);
+      return undefined;
+    })) ?? [];
+    const live = liveInput(now, this.deps.home.devices(), forecast, this.deps.history(), this.settings, this.deps.hotWater?.(), recent);
     const gates = this.evaluate(live, forecast);
     // the compatibility mode keeps the day's decision, its gates and reasons included, until the next day's
     const kept = this.settings.mode === 'aiseg2' && !decisionDue(now, this.aiseg2Day?.dateKey, this.settings.aiseg2DecisionHour) ? this.aiseg2Day : undefined;

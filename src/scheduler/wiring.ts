@@ -116,6 +116,7 @@ export async function startSchedulerRuntime(options: SchedulerRuntimeOptions): P
       history: () => inputs.history(),
       forecastOutcomes: () => inputs.outcomes(),
       hotWater: () => inputs.hotWater(),
+      recent: () => inputs.recent(),
       // on at the first start: turning the scheduler on in the settings is the homeowner's choice
       enabled: inputs.enabled() ?? true,
       ...(options.solver ? { solver: options.solver } : {}),

@@ -9,6 +9,11 @@
 import { DAY_MS, jstTime, startOfJstDay } from '../calendar.js';
 import { isRecord } from '../../util/json.js';
 
+/**
+ * The plan counts on this much more hot water than the average draw (here and in the replay): a day's use
+ * varies, and running out costs comfort while a little extra heat costs a few yen.
+ */
+export const DRAW_MARGIN = 1.1;
 /** Days kept. */
 const HOT_WATER_DAYS = 28;
 /** Complete days needed before the home's own profile is used: a week, so that every weekday is in it. */

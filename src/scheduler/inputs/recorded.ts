@@ -19,10 +19,12 @@ import type { Forecast, ForecastProvider } from '../forecast/types.js';
 import type { DayUsage } from '../load-history.js';
 import { EMPTY_MEMORY, MEMORY_DAYS, memoryFrom, remember, type ForecastMemory } from './forecast-memory.js';
 import { EMPTY_HOT_WATER, hotWaterFrom, hotWaterProfile, observeHotWater, type HotWaterProfile, type HotWaterRecord } from './hot-water.js';
-import { recordedInputs } from './usage.js';
+import { recentSlots, recordedInputs, type RecentSlot } from './usage.js';
 
 /** The store's key for this record. */
 export const STATE_KEY = 'scheduler/state';
+/** How far back the planner's intraday correction looks (forecast/recent-level.ts looks back at most 6 h). */
+const RECENT_MS = 6 * 3_600_000;
 /** After midnight, time for the recorder to write the day's last half-hour before the day is read. */
 const AFTER_MIDNIGHT_MS = 5 * 60_000;
 
@@ -121,6 +123,12 @@ export class SchedulerInputs {
   /** Day-ahead PV forecast vs actual of those days (SchedulerDeps.forecastOutcomes). */
   outcomes(): readonly ForecastOutcome[] {
     return this.outcomes_;
+  }
+
+  /** The half-hours of the last hours as recorded so far (SchedulerDeps.recent). */
+  async recent(): Promise<RecentSlot[]> {
+    const now = this.options.clock.now();
+    return recentSlots(await this.options.slots.slots(now - RECENT_MS, now), this.options.planned());
   }
 
   /** The switch as last saved; undefined on the first run. */

@@ -62,6 +62,29 @@ export function recordedInputs(slots: readonly EnergySlot[], memory: ForecastMem
   return { days, outcomes };
 }
 
+/** One recorded half-hour of today: the household's load as above and, where the panels are seen, their output. */
+export interface RecentSlot {
+  readonly start: number;
+  readonly loadKwh: number;
+  readonly pvKwh?: number;
+}
+
+/**
+ * The half-hours just recorded, for the planner's intraday correction (forecast/recent-level.ts): every
+ * half-hour with a bought figure, the load worked out as for whole days.
+ */
+export function recentSlots(slots: readonly EnergySlot[], planned: readonly string[]): RecentSlot[] {
+  return [...slots]
+    .sort((a, b) => a.start - b.start)
+    .flatMap((s) => {
+      const { bought, sold = 0, generated } = s.kwh;
+      if (bought === undefined) return [];
+      const devices = planned.reduce((sum, identity) => sum + (s.kwh[`device/${identity}`] ?? 0), 0);
+      const loadKwh = round(Math.max(0, bought - sold + (generated ?? 0) - devices));
+      return [generated === undefined ? { start: s.start, loadKwh } : { start: s.start, loadKwh, pvKwh: round(generated) }];
+    });
+}
+
 /** A source's half-hour values for the day: all of them, none ('absent'), or only some ('partial'). */
 function column(slots: readonly EnergySlot[], source: string): number[] | 'absent' | 'partial' {
   const values = slots.flatMap((s) => (source in s.kwh ? [s.kwh[source]!] : []));

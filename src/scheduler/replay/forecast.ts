@@ -26,7 +26,7 @@
  *     0.34 (daily energy 0.25) and load 0.44; the bench measures and prints the realised errors of both
  *     modes.
  *
- * In both modes the next hours are then scaled by how the last hours compared with
+ * In both modes, as in the plugin, the next hours are then scaled by how the last hours compared with
  * the forecast (forecast/recent-level.ts): on the bench's sample that took (a) from 86.1 to 89.8 % and
  * (b) from 91.4 to 93.4 %.
  *
@@ -37,6 +37,7 @@
 import { hashUnit } from '../../sim/noise.js';
 import { jstTime, startOfJstDay, DAY_MS, HALF_HOUR_MS } from '../calendar.js';
 import { correctionFactor } from '../forecast/correction.js';
+import { DRAW_MARGIN } from '../inputs/hot-water.js';
 import { RECENT_LOAD, RECENT_PV, recentRatio, withRecentLevel, type ObservedSlot } from '../forecast/recent-level.js';
 import { dayUsage, forecastLoad, PLANNING_LOAD_FORECAST, type DayUsage } from '../load-history.js';
 
@@ -63,7 +64,6 @@ const LOAD_SLOT_SIGMA = 0.35;
 const LOAD_SLOT_RHO = 0.5;
 const CLEAR_SKY_DAYS = 21;
 const DRAW_DAYS = 7;
-const DRAW_MARGIN = 1.1;
 const STREAM_PV = 201;
 const STREAM_LOAD = 211;
 
@@ -111,7 +111,7 @@ export class Forecaster {
       const at = (series: readonly number[], ts: number) => series[this.index.get(ts)!]!;
       const pv = (ts: number) => at(this.truth.pvKwh, ts) * errorFactor(this.seed, STREAM_PV, dayIndex(ts), slotOfDay(ts), PV_DAY_SIGMA, PV_SLOT_SIGMA, PV_SLOT_RHO);
       const load = (ts: number) => at(this.truth.loadKwh, ts) * errorFactor(this.seed, STREAM_LOAD, dayIndex(ts), slotOfDay(ts), LOAD_DAY_SIGMA, LOAD_SLOT_SIGMA, LOAD_SLOT_RHO);
-      // any forecast, a bought one too, is corrected by the last hours
+      // the plugin corrects any forecast by the last hours, a bought one too
       const pvRatio = recentRatio(this.observed(now, this.truth.pvKwh, RECENT_PV.windowSlots, (ts) => (ts >= today ? pv(ts) : undefined)), RECENT_PV);
       const loadRatio = recentRatio(this.observed(now, this.truth.loadKwh, RECENT_LOAD.windowSlots, load), RECENT_LOAD);
       return { pvKwh: withRecentLevel(t.map(pv), t, nowT, pvRatio, RECENT_PV), loadKwh: withRecentLevel(t.map(load), t, nowT, loadRatio, RECENT_LOAD), drawKwh };

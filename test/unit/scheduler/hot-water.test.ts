@@ -2,6 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jstMidnight } from '../../../src/scheduler/calendar.js';
+import { liveInput } from '../../../src/scheduler/live-input.js';
+import { DEFAULT_SCHEDULER_SETTINGS } from '../../../src/scheduler/service.js';
+import { makeTariff, TARIFF_PRESETS } from '../../../src/scheduler/tariff.js';
+import { device } from '../../helpers/scheduler-home.js';
 import { EMPTY_HOT_WATER, HOT_WATER_MIN_DAYS, hotWaterFrom, hotWaterProfile, observeHotWater, type HotWaterRecord } from '../../../src/scheduler/inputs/hot-water.js';
 
 const DAY = jstMidnight({ year: 2026, month: 5, day: 1 });
@@ -50,4 +54,16 @@ test('a week of complete days gives the home\'s own profile; fewer keep the typi
   // the record survives the store; a damaged one starts empty
   assert.deepEqual(hotWaterFrom(JSON.parse(JSON.stringify(r))), r);
   assert.deepEqual(hotWaterFrom({ days: { '2026-05-01': [1, 2] } }), EMPTY_HOT_WATER);
+});
+
+test('the live plan counts on the recorded draws plus the margin the replay plans with', () => {
+  const now = DAY + 30 * 24 * H + 6 * H;
+  const eco = device('eco', 'water-heater', { heatingMode: 'automatic', remainingHotWaterL: 200, tankCapacityL: 460 }, now);
+  const settings = { ...DEFAULT_SCHEDULER_SETTINGS, tariff: makeTariff(TARIFF_PRESETS['tepco-smartlife-s']!), enabled: ['water-heater'] };
+  const litres = Array.from({ length: 48 }, (_, i) => (i === 14 ? 60 : 0));
+  const input = liveInput(now, [eco], undefined, [], settings, { litres, days: 9 }).input;
+  const capacity = input.ecocute!.capacityKwh;
+  // 06:00 is the plan's first half-hour: 07:00 is the third
+  assert.ok(Math.abs(input.ecocute!.drawKwh[2]! - (1.1 * capacity * 60) / 460) < 1e-9);
+  assert.equal(input.ecocute!.drawKwh[3], 0);
 });

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMPTY_MEMORY, memoryFrom, remember, type ForecastMemory } from '../../../src/scheduler/inputs/forecast-memory.js';
-import { recordedInputs } from '../../../src/scheduler/inputs/usage.js';
+import { recentSlots, recordedInputs } from '../../../src/scheduler/inputs/usage.js';
 import { SchedulerInputs, STATE_KEY } from '../../../src/scheduler/inputs/recorded.js';
 import type { Forecast, WeatherClass } from '../../../src/scheduler/forecast/types.js';
 import { History, type EnergySlot } from '../../../src/store/history.js';
@@ -139,4 +139,21 @@ test('kept in the store: weather from fetched forecasts, the switch across a res
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the last hours for the intraday correction: load as for whole days, PV where the panels are seen', () => {
+  const t0 = Date.parse('2026-05-12T10:00:00+09:00');
+  const slots: EnergySlot[] = [
+    { start: t0 + 1_800_000, kwh: { bought: 0.1, sold: 0.5, generated: 1.2, 'device/bat': 0.2, 'device/other': 0.3 } },
+    { start: t0, kwh: { bought: 0.4, generated: 0.3 } },
+    // no meter figure: nothing to say about the load
+    { start: t0 + 3_600_000, kwh: { generated: 1 } },
+    { start: t0 + 5_400_000, kwh: { bought: 0.7 } },
+  ];
+  assert.deepEqual(recentSlots(slots, ['bat']), [
+    { start: t0, loadKwh: 0.7, pvKwh: 0.3 },
+    // 0.1 - 0.5 + 1.2 less the planned battery's 0.2 (the unplanned device stays in the load)
+    { start: t0 + 1_800_000, loadKwh: 0.6, pvKwh: 1.2 },
+    { start: t0 + 5_400_000, loadKwh: 0.7 },
+  ]);
 });

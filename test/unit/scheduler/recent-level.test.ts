@@ -1,10 +1,16 @@
 /**
  * The intraday correction: the last hours' actual against forecast scales the next hours, fading with
  * the distance ahead; too little forecast energy in the window (night for PV) gives no correction.
+ * Also the live input applying it to load and PV.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RECENT_LOAD, RECENT_PV, recentRatio, withRecentLevel } from '../../../src/scheduler/forecast/recent-level.js';
+import { liveInput } from '../../../src/scheduler/live-input.js';
+import { DEFAULT_SCHEDULER_SETTINGS } from '../../../src/scheduler/service.js';
+import { makeTariff, TARIFF_PRESETS } from '../../../src/scheduler/tariff.js';
+import { dayUsage } from '../../../src/scheduler/load-history.js';
+import { jstTime } from '../../../src/scheduler/calendar.js';
 
 const H = 3_600_000;
 const SLOT = H / 2;
@@ -33,4 +39,30 @@ test('the correction fades with the distance ahead: full now, 1/e after the fade
   assert.equal(a, 1.5);
   assert.ok(Math.abs(b! - (1 + 0.5 / Math.E)) < 1e-12);
   assert.ok(c! > 1 && c! < 1.004);
+});
+
+test('the live input scales the next hours of load and PV by the last hours', () => {
+  const day0 = Date.parse('2026-05-12T00:00:00+09:00');
+  const now = day0 + 12 * H;
+  const history = Array.from({ length: 21 }, (_, d) => dayUsage(jstTime(day0 - (d + 1) * 24 * H).dateKey, 'sunny', new Array(48).fill(0.4))!);
+  const pv = Array.from({ length: 96 }, (_, i) => ({ start: day0 + i * SLOT, kwh: i % 48 >= 16 && i % 48 < 32 ? 1.5 : 0 }));
+  const forecast = { issuedAt: now, source: 'test', pv, days: [], warnings: [] };
+  const settings = { ...DEFAULT_SCHEDULER_SETTINGS, tariff: makeTariff(TARIFF_PRESETS['tepco-smartlife-s']!), enabled: [] };
+  // the morning: the house used 0.6 kWh a half-hour (air conditioning), the panels made half the forecast
+  const recent = Array.from({ length: 12 }, (_, k) => {
+    const start = now - (12 - k) * SLOT;
+    return { start, loadKwh: 0.6, pvKwh: k >= 8 ? 0.75 : 1.5 };
+  });
+  const plain = liveInput(now, [], forecast, history, settings, undefined).input.slots;
+  const scaled = liveInput(now, [], forecast, history, settings, undefined, recent).input.slots;
+  assert.equal(plain[0]!.loadKwh, 0.4);
+  assert.ok(Math.abs(scaled[0]!.loadKwh - 0.6) < 1e-9, `load now ${scaled[0]!.loadKwh}`);
+  assert.ok(Math.abs(scaled[0]!.pvKwh - 0.75) < 1e-9, `PV now ${scaled[0]!.pvKwh}`);
+  // three hours ahead the correction has faded part of the way back to the forecast
+  const later = scaled[6]!;
+  assert.ok(later.loadKwh > 0.4 && later.loadKwh < 0.6);
+  assert.ok(later.pvKwh > 0.75 && later.pvKwh < 1.5);
+  // a day ahead it is the day-ahead forecast again, to within 2 %
+  const tomorrowNoon = scaled.find((s) => s.start === day0 + 36 * H)!;
+  assert.ok(Math.abs(tomorrowNoon.pvKwh / 1.5 - 1) < 0.02 && Math.abs(tomorrowNoon.loadKwh / 0.4 - 1) < 0.02, JSON.stringify(tomorrowNoon));
 });

@@ -16,6 +16,7 @@ import { ManualClock } from '../../../src/util/clock.js';
 import { silentLogger, type Logger } from '../../../src/util/log.js';
 import { device, FakeHome } from '../../helpers/scheduler-home.js';
 import type { HotWaterProfile } from '../../../src/scheduler/inputs/hot-water.js';
+import type { RecentSlot } from '../../../src/scheduler/inputs/usage.js';
 
 const H = 3_600_000;
 const MIN = 60_000;
@@ -37,6 +38,7 @@ interface RigOptions {
   /** The charger's commands (its Set map): with 'ev-charge-power' the plan sets its power. */
   evCommands?: string[];
   hotWater?: HotWaterProfile;
+  recent?: () => Promise<readonly RecentSlot[]>;
 }
 
 function rig(options: RigOptions = {}) {
@@ -58,7 +60,7 @@ function rig(options: RigOptions = {}) {
     maxHorizonSlots: 21,
     ...options.settings,
   };
-  const service = new SchedulerService({ home, clock, log: options.log ?? silentLogger, feeds: [new ForecastFeed(provider, clock)], history: () => options.history ?? sunnyHistory, ...(options.hotWater ? { hotWater: () => options.hotWater! } : {}) }, settings);
+  const service = new SchedulerService({ home, clock, log: options.log ?? silentLogger, feeds: [new ForecastFeed(provider, clock)], history: () => options.history ?? sunnyHistory, ...(options.hotWater ? { hotWater: () => options.hotWater! } : {}), ...(options.recent ? { recent: options.recent } : {}) }, settings);
   return { clock, home, service };
 }
 
@@ -403,4 +405,20 @@ test('the EcoCute\'s own hot-water use replaces the typical family\'s once recor
   const few = rig({ hotWater: { days: 3 } });
   await few.service.planNow();
   assert.match(few.service.status().plan!.text, /; hot-water use from a typical family's profile until the EcoCute's readings cover 7 days \(3 so far\)$/);
+});
+
+test('the last hours tilt the plan; when they cannot be read the round plans on the day-ahead forecasts and says so', async () => {
+  const base = rig();
+  await base.service.planNow();
+  const heavy = rig({ recent: () => Promise.resolve(Array.from({ length: 12 }, (_, k) => ({ start: DAY0 + 9.5 * H - (12 - k) * 30 * MIN, loadKwh: 0.45 }))) });
+  await heavy.service.planNow();
+  // the house used 1.5 x its usual 0.3 kWh a half-hour this morning: the plan expects to buy more
+  const bought = (s: SchedulerStatus) => s.plan!.objective!.purchaseYen;
+  assert.ok(bought(heavy.service.status()) > bought(base.service.status()) + 5, `${bought(heavy.service.status())} vs ${bought(base.service.status())} yen`);
+  const warnings: string[] = [];
+  const log: Logger = { ...silentLogger, warn: (m: string) => warnings.push(m) };
+  const broken = rig({ log, recent: () => Promise.reject(new Error('store closed')) });
+  await broken.service.planNow();
+  assert.equal(broken.service.status().plan?.status, base.service.status().plan?.status);
+  assert.deepEqual(warnings.filter((w) => w.includes('last hours')), ["the last hours' usage could not be read (store closed); planning on the day-ahead forecasts alone."]);
 });
