@@ -15,6 +15,7 @@ import { isRecord } from '../../util/json.js';
 import type { Logger } from '../../util/log.js';
 import { DAY_MS, HALF_HOUR_MS, startOfJstDay } from '../calendar.js';
 import type { ForecastOutcome } from '../forecast/correction.js';
+import { RECENT_LOAD, RECENT_PV } from '../forecast/recent-level.js';
 import type { Forecast, ForecastProvider } from '../forecast/types.js';
 import type { DayUsage } from '../load-history.js';
 import { EMPTY_MEMORY, MEMORY_DAYS, memoryFrom, remember, type ForecastMemory } from './forecast-memory.js';
@@ -23,8 +24,8 @@ import { recentSlots, recordedInputs, type RecentSlot } from './usage.js';
 
 /** The store's key for this record. */
 export const STATE_KEY = 'scheduler/state';
-/** How far back the planner's intraday correction looks (forecast/recent-level.ts looks back at most 6 h). */
-const RECENT_MS = 6 * 3_600_000;
+/** How far back the planner's intraday correction looks: the longer of its two windows. */
+const RECENT_MS = Math.max(RECENT_LOAD.windowSlots, RECENT_PV.windowSlots) * HALF_HOUR_MS;
 /** After midnight, time for the recorder to write the day's last half-hour before the day is read. */
 const AFTER_MIDNIGHT_MS = 5 * 60_000;
 

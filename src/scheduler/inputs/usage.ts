@@ -50,8 +50,7 @@ export function recordedInputs(slots: readonly EnergySlot[], memory: ForecastMem
     if (columns.includes('partial')) continue;
     const devices = columns.filter((c): c is number[] => Array.isArray(c));
     const at = (c: number[] | 'absent', i: number): number => (c === 'absent' ? 0 : c[i]!);
-    // counters are read at slightly different moments, so a half-hour can come out a little below zero
-    const load = bought.map((b, i) => Math.max(0, b - at(sold, i) + at(generated, i) - devices.reduce((sum, d) => sum + d[i]!, 0)));
+    const load = bought.map((b, i) => houseLoad(b, at(sold, i), at(generated, i), devices.reduce((sum, d) => sum + d[i]!, 0)));
     const weather = memory.days[dateKey]?.weatherClass ?? 'unknown';
     const day = dayUsage(dateKey, weather, load.map(round));
     if (day) days.push(day);
@@ -80,9 +79,17 @@ export function recentSlots(slots: readonly EnergySlot[], planned: readonly stri
       const { bought, sold = 0, generated } = s.kwh;
       if (bought === undefined) return [];
       const devices = planned.reduce((sum, identity) => sum + (s.kwh[`device/${identity}`] ?? 0), 0);
-      const loadKwh = round(Math.max(0, bought - sold + (generated ?? 0) - devices));
+      const loadKwh = round(houseLoad(bought, sold, generated ?? 0, devices));
       return [generated === undefined ? { start: s.start, loadKwh } : { start: s.start, loadKwh, pvKwh: round(generated) }];
     });
+}
+
+/**
+ * The house's own use in a half-hour, less the planned devices' energy (see above). Counters are read at
+ * slightly different moments, so it can come out a little below zero: that is 0.
+ */
+function houseLoad(bought: number, sold: number, generated: number, plannedDevices: number): number {
+  return Math.max(0, bought - sold + generated - plannedDevices);
 }
 
 /** A source's half-hour values for the day: all of them, none ('absent'), or only some ('partial'). */
