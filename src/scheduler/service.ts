@@ -5,7 +5,7 @@
  * replaced product's gates, and plans (the MILP with re-planning hysteresis, or the AiSEG2 compatibility
  * rules, which decide once a day at their decision time and keep that decision: aiseg2-day.ts). Every
  * minute, underneath, the reactive regulator lets a cloud stop (or, on a charger that takes a power, turn
- * down) a run the plan justified by surplus, and the executor applies the result to the devices.
+ * down) a run the plan marked as following the surplus, and the executor applies the result to the devices.
  *
  * Everything it decides or skips carries a reason with its numbers, in English and Japanese: logged in
  * the configured language, kept in a bounded decision log (the store persists it from the 'decision'
@@ -31,7 +31,7 @@ import type { RecentSlot } from './inputs/usage.js';
 import { aiseg2Plan } from './planner/aiseg2.js';
 import { replan, type Replanned } from './planner/replan.js';
 import { loadSolver } from './planner/solver.js';
-import type { Plan, PlanInput, Reason, SlotDecision } from './planner/types.js';
+import { SLOT_HOURS, type Plan, type PlanInput, type Reason, type SlotDecision } from './planner/types.js';
 import { FORECAST_REFRESH_MS, mergeForecasts, type ForecastFeed } from './providers.js';
 import { buyPriceRange } from './tariff.js';
 import { DEFAULT_REGULATOR, regulate, type RegulatorState } from './regulator.js';
@@ -478,8 +478,9 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
       this.regulators.clear();
       return wants;
     }
-    const meter = this.deps.home.devices().find((x) => x.kind === 'meter' && x.online);
-    const gridW = meter?.readings.powerW?.value;
+    // the regulator answers what the plan did not expect: buying beyond the plan's own import for the half-hour
+    const seenW = this.importSeenByRegulator();
+    const beyondPlanW = seenW === undefined ? undefined : seenW - (d.importKwh / SLOT_HOURS) * 1000;
     // a charger that takes a charging power runs at the plan's and follows the surplus down to its minimum;
     // the heat pump and an on/off charger run at their own power or not at all
     const stepped = steppedCharger(this.deps.home.devices().find((x) => roleOf(x) === 'ev' && isEnabled(x, this.settings.enabled)), this.settings);
@@ -487,18 +488,18 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
     // a half-hour that tops the car up plans less than the charger's minimum on average (0.55 kWh is 1.1 kW):
     // chargers refuse a power under their minimum, so it runs at the minimum and stops earlier
     const evRunKw = Math.max(evKw, this.settings.ev.minKw);
-    const runs: [Role, boolean, Reason | undefined, [number, number]][] = [
-      ['ecocute', d.ecocute?.heat ?? false, d.ecocute?.reason, [this.settings.ecocute.heatPumpKw, this.settings.ecocute.heatPumpKw]],
-      ['ev', evKw > 0, d.ev?.reason, [stepped ? this.settings.ev.minKw : evRunKw, evRunKw]],
+    const runs: [Role, boolean, Reason | undefined, boolean, [number, number]][] = [
+      ['ecocute', d.ecocute?.heat ?? false, d.ecocute?.reason, d.ecocute?.followsSurplus ?? false, [this.settings.ecocute.heatPumpKw, this.settings.ecocute.heatPumpKw]],
+      ['ev', evKw > 0, d.ev?.reason, d.ev?.followsSurplus ?? false, [stepped ? this.settings.ev.minKw : evRunKw, evRunKw]],
     ];
-    for (const [role, on, reason, range] of runs) {
+    for (const [role, on, reason, followsSurplus, range] of runs) {
       if (!reason) continue;
       if (!on) {
         this.regulators.delete(role);
         wants[role] = { kind: 'release', reason: saidOf(reason) };
         continue;
       }
-      const run = this.regulated(role, reason, range, gridW, now);
+      const run = this.regulated(role, reason, followsSurplus, range, beyondPlanW, now);
       const power = role === 'ev' && stepped ? { kw: run.kw } : {};
       wants[role] = run.on ? { kind: 'on', reason: run.why, ...power } : { kind: 'release', reason: run.why };
     }
@@ -510,21 +511,33 @@ export class SchedulerService extends EventEmitter<SchedulerEvents> {
   }
 
   /**
-   * A run the plan justified by forecast surplus starts as planned and then follows the meter: import
-   * for the regulator's disable delay (a cloud) stops it, surplus for its enable delay starts it again.
-   * Runs justified by price or a deadline are not regulated: they buy on purpose.
+   * What the regulator counts as buying, W (+ buying, - selling): the meter's reading plus what the home
+   * battery is discharging. On self-consumption the battery covers a cloud, so the meter alone would keep a
+   * surplus run going on the battery's energy, which the plan kept for the evening's dearer hours.
    */
-  private regulated(role: Role, reason: Reason, [minKw, kw]: [number, number], gridW: number | undefined, now: number): { on: boolean; kw: number; why: Said } {
-    // the compatibility rules run only on forecast surplus, so their runs are regulated too
-    const bySurplus = reason.code.includes('surplus') || reason.code.startsWith('aiseg2-');
-    if (!bySurplus || gridW === undefined) {
+  private importSeenByRegulator(): number | undefined {
+    const devices = this.deps.home.devices();
+    const gridW = devices.find((x) => x.kind === 'meter' && x.online)?.readings.powerW?.value;
+    if (gridW === undefined) return undefined;
+    // ECHONET's battery power (027D D3) is + charging, - discharging
+    const batteryW = devices.find((x) => x.kind === 'battery' && x.online)?.readings.powerW?.value ?? 0;
+    return gridW + Math.max(0, -batteryW);
+  }
+
+  /**
+   * A run the plan marks as following the surplus (planner/types.ts) starts as planned and then follows the
+   * meter: import for the regulator's disable delay (a cloud) stops it, surplus for its enable delay starts
+   * it again. Runs for the cheapest rate or a deadline are not regulated: they buy on purpose.
+   */
+  private regulated(role: Role, reason: Reason, followsSurplus: boolean, [minKw, kw]: [number, number], beyondPlanW: number | undefined, now: number): { on: boolean; kw: number; why: Said } {
+    if (!followsSurplus || beyondPlanW === undefined) {
       this.regulators.delete(role);
       return { on: true, kw, why: saidOf(reason) };
     }
-    // the plan's run starts as planned; from then on the meter decides (gridW is + buying, the regulator
+    // the plan's run starts as planned; from then on the meter decides (beyondPlanW is + buying, the regulator
     // wants + export): between the device's minimum and the plan's power, or off
     const previous = this.regulators.get(role);
-    const state: RegulatorState = previous ? regulate(previous, now, -gridW / 1000, { ...DEFAULT_REGULATOR, minKw, maxKw: kw }) : { on: true, kw, reason };
+    const state: RegulatorState = previous ? regulate(previous, now, -beyondPlanW / 1000, { ...DEFAULT_REGULATOR, minKw, maxKw: kw }) : { on: true, kw, reason };
     this.regulators.set(role, state);
     if (state.on) {
       if (state.kw >= kw - 1e-9) return { on: true, kw, why: saidOf(reason) };

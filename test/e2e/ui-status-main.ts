@@ -73,8 +73,8 @@ const next: SlotDecision[] = Array.from({ length: 48 }, (_, i) => {
   const charge = i >= 22 && i < 27;
   return {
     start: at(i),
-    ecocute: { heat, kwh: heat ? 0.6 : 0, reason: heat ? heatReason({ start: at(i), pvKwh: 2, loadKwh: 0.8, buyYen: 35.8, sellYen: 8.5 }, 0.6, 31.8) : idleHeatReason(20, 20, 0) },
-    ev: { kw: charge ? 3 : 0, reason: charge ? chargeReason({ start: at(i), pvKwh: 2.5, loadKwh: 0.5, buyYen: 35.8, sellYen: 8.5 }, 1.5, 31.8, 28, at(47)) : idleChargeReason(true, 10, 40, at(47)) },
+    ecocute: { heat, kwh: heat ? 0.6 : 0, reason: heat ? heatReason({ start: at(i), pvKwh: 2, loadKwh: 0.8, buyYen: 35.8, sellYen: 8.5 }, 0.6, 31.8) : idleHeatReason(20, 20, 0), followsSurplus: heat },
+    ev: { kw: charge ? 3 : 0, reason: charge ? chargeReason({ start: at(i), pvKwh: 2.5, loadKwh: 0.5, buyYen: 35.8, sellYen: 8.5 }, 1.5, 31.8, 28, at(47)) : idleChargeReason(true, 10, 40, at(47)), followsSurplus: charge },
     importKwh: 0,
     exportKwh: 0,
   };

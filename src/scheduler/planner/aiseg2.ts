@@ -149,9 +149,10 @@ export function aiseg2Plan(input: PlanInput, ctx: Aiseg2Context): Aiseg2Plan {
     const net = slot.loadKwh + heat[i]! + evKw[i]! * SLOT_HOURS - slot.pvKwh;
     return {
       start: slot.start,
-      ecocute: input.ecocute ? { heat: heat[i]! > 0, kwh: heat[i]!, reason: inWindow ? reasons.ecocute! : idle } : undefined,
+      // the rules run devices only on forecast surplus, so every run follows the live meter
+      ecocute: input.ecocute ? { heat: heat[i]! > 0, kwh: heat[i]!, reason: inWindow ? reasons.ecocute! : idle, followsSurplus: heat[i]! > 0 } : undefined,
       battery: input.battery ? { command: 'auto', kwh: 0, reason: inWindow ? reasons.battery! : idle } : undefined,
-      ev: input.ev ? { kw: evKw[i]!, reason: inWindow ? reasons.ev! : idle } : undefined,
+      ev: input.ev ? { kw: evKw[i]!, reason: inWindow ? reasons.ev! : idle, followsSurplus: evKw[i]! > 0 } : undefined,
       importKwh: Math.max(0, net),
       exportKwh: Math.max(0, -net),
     };

@@ -50,17 +50,38 @@ export function planWith(highs: Highs, input: PlanInput): Plan {
   return decode(input, settings, solution, exact?.status === 'optimal' ? 'optimal' : 'relax-and-fix', solveMs);
 }
 
-/** For each slot, the departure (epoch ms) and target of the stay it belongs to, when it is home. */
-function stayOfSlot(input: PlanInput): ({ departure: number | undefined; targetKwh: number } | undefined)[] {
+interface StayOfSlot {
+  /** Departure, epoch ms. */
+  readonly departure: number;
+  /** Departure, slot index in the plan (beyond its end when the car leaves after the horizon). */
+  readonly departSlot: number;
+  readonly targetKwh: number;
+  /** What the plan aims at for the departure (departureGoal). */
+  readonly goalKwh: number;
+}
+
+/** For each slot, the stay it belongs to, when the car is home. */
+function stayOfSlot(input: PlanInput): (StayOfSlot | undefined)[] {
   const n = input.slots.length;
-  const out: ({ departure: number | undefined; targetKwh: number } | undefined)[] = new Array(n).fill(undefined);
+  const out: (StayOfSlot | undefined)[] = new Array(n).fill(undefined);
   const slotMs = (input.slots[1]?.start ?? input.slots[0]!.start + SLOT_HOURS * 3_600_000) - input.slots[0]!.start;
-  for (const stay of input.ev?.stays ?? []) {
+  input.ev?.stays.forEach((stay, w) => {
     const [a, d] = staySlots(stay.arriveSlot, stay.departSlot, n);
     const departure = input.slots[0]!.start + stay.departSlot * slotMs;
-    for (let i = a; i < d; i++) out[i] = { departure, targetKwh: stay.targetKwh };
-  }
+    for (let i = a; i < d; i++) out[i] = { departure, departSlot: stay.departSlot, targetKwh: stay.targetKwh, goalKwh: departureGoal(input.ev!, w) };
+  });
   return out;
+}
+
+/**
+ * Whether the car's run in slot i could be made up if the live meter held it back: after the charger's
+ * minimum rest, the half-hours left before the departure could still bring the car to the plan's goal at
+ * full power. The last runs before a departure are not held back: a cloud then must not cost the target.
+ */
+function canMakeUp(ev: NonNullable<PlanInput['ev']>, stay: StayOfSlot, i: number, n: number, carKwhBefore: number, minOffSlots: number): boolean {
+  if (stay.departSlot > n) return true;
+  const slotsAfter = stay.departSlot - i - 1 - minOffSlots;
+  return slotsAfter * ev.maxKw * SLOT_HOURS * ev.efficiency >= stay.goalKwh - carKwhBefore;
 }
 
 function batteryCommand(charged: number, discharged: number, imported: number, spareKwh: number, pvKwh: number, loadKwh: number): BatteryCommand {
@@ -84,18 +105,22 @@ function decode(input: PlanInput, settings: PlanSettings, sol: Solution, status:
       const e = v(`e${i}`);
       // the decision is the on/off command (which the minimum times constrain); a run may use part of a slot
       const heat = v(`h${i}`) > 0.5;
-      ecocute = heat
-        ? { heat, kwh: e, reason: heatReason(slot, e, cheapest) }
-        : { heat, kwh: 0, reason: idleHeatReason(v(`T${i}`), input.ecocute.capacityKwh, surplusOf(slot)) };
+      if (heat) {
+        const reason = heatReason(slot, e, cheapest);
+        // the tank has no deadline: what a cloud holds back is planned again, and the unit keeps its own reserve
+        ecocute = { heat, kwh: e, reason, followsSurplus: reason.code === 'heat-surplus' };
+      } else ecocute = { heat, kwh: 0, reason: idleHeatReason(v(`T${i}`), input.ecocute.capacityKwh, surplusOf(slot)), followsSurplus: false };
     }
     let ev: SlotDecision['ev'];
     if (input.ev) {
       const c = v(`c${i}`);
       const stay = stays[i];
-      ev =
-        v(`g${i}`) > 0.5
-          ? { kw: c / SLOT_HOURS, reason: chargeReason(slot, c, cheapest, stay?.targetKwh ?? 0, stay?.departure) }
-          : { kw: 0, reason: idleChargeReason(stay !== undefined, stay ? v(`E${i}`) : 0, input.ev.capacityKwh, stay?.departure) };
+      if (v(`g${i}`) > 0.5) {
+        const reason = chargeReason(slot, c, cheapest, stay?.targetKwh ?? 0, stay?.departure);
+        const before = v(`E${i}`) - input.ev.efficiency * c;
+        const followsSurplus = reason.code === 'ev-surplus' && stay !== undefined && canMakeUp(input.ev, stay, i, input.slots.length, before, settings.minOffSlots);
+        ev = { kw: c / SLOT_HOURS, reason, followsSurplus };
+      } else ev = { kw: 0, reason: idleChargeReason(stay !== undefined, stay ? v(`E${i}`) : 0, input.ev.capacityKwh, stay?.departure), followsSurplus: false };
     }
     let battery: SlotDecision['battery'];
     if (input.battery) {
@@ -190,9 +215,9 @@ function fallback(input: PlanInput, solveMs: number): Plan {
   const reason = solverFailedReason();
   const decisions: SlotDecision[] = input.slots.map((slot, i) => ({
     start: slot.start,
-    ecocute: input.ecocute ? { heat: false, kwh: 0, reason } : undefined,
+    ecocute: input.ecocute ? { heat: false, kwh: 0, reason, followsSurplus: false } : undefined,
     battery: input.battery ? { command: 'auto', kwh: 0, reason } : undefined,
-    ev: input.ev ? { kw: stays[i] ? input.ev.maxKw : 0, reason } : undefined,
+    ev: input.ev ? { kw: stays[i] ? input.ev.maxKw : 0, reason, followsSurplus: false } : undefined,
     importKwh: Math.max(0, slot.loadKwh - slot.pvKwh),
     exportKwh: Math.max(0, slot.pvKwh - slot.loadKwh),
   }));

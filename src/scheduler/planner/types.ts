@@ -128,14 +128,19 @@ export interface Reason {
 
 export type BatteryCommand = 'charge' | 'discharge' | 'standby' | 'auto';
 
+/**
+ * A run with followsSurplus is there for forecast surplus and can be made up later: underneath the plan,
+ * the live meter may hold it back when that surplus does not come (a cloud), rather than buy for it at the
+ * day price. A run for the cheapest rate or a deadline buys on purpose and is never held back.
+ */
 export interface SlotDecision {
   readonly start: number;
   /** Electrical energy of the heat pump in the slot, kWh (0 = not heating). */
-  readonly ecocute?: { readonly heat: boolean; readonly kwh: number; readonly reason: Reason };
+  readonly ecocute?: { readonly heat: boolean; readonly kwh: number; readonly reason: Reason; readonly followsSurplus: boolean };
   /** + charge / - discharge at the grid side, kWh. */
   readonly battery?: { readonly command: BatteryCommand; readonly kwh: number; readonly reason: Reason };
   /** Charging power, kW (0 = off). */
-  readonly ev?: { readonly kw: number; readonly reason: Reason };
+  readonly ev?: { readonly kw: number; readonly reason: Reason; readonly followsSurplus: boolean };
   readonly importKwh: number;
   readonly exportKwh: number;
 }

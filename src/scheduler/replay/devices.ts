@@ -31,6 +31,21 @@ export interface SlotCommand {
   readonly evTimer: boolean;
   readonly evKw: number;
   readonly battery: BatteryControl;
+  /** The commanded runs the controller's surplus regulator may hold back (planner/types.ts followsSurplus). */
+  readonly regulated?: RegulatedRuns;
+}
+
+/**
+ * The plugin's regulator works minute by minute on the live meter (regulator.ts): it holds a surplus run
+ * back when the home buys more than the plan expected, counting the battery's discharge as buying. At the
+ * replay's half-hour resolution that caps the run at the half-hour's actual surplus plus the import the
+ * plan expected there, the heater first, then the car.
+ */
+interface RegulatedRuns {
+  readonly heat: boolean;
+  readonly ev: boolean;
+  /** The import the plan expected in the half-hour, kWh. */
+  readonly plannedImportKwh: number;
 }
 
 export const OWN_TIMERS: SlotCommand = { heatTimer: true, heatShare: 0, evTimer: true, evKw: 0, battery: { kind: 'economy' } };
@@ -106,6 +121,10 @@ export class SimulatedHome {
   step(truth: SlotTruth, command: SlotCommand): SlotOutcome {
     const { ecocute: eco, ev, battery: bat } = this.config;
 
+    const regulated = command.regulated;
+    // what the regulator lets the surplus runs use this half-hour (the heater takes its share first)
+    let allowance = regulated ? Math.max(0, truth.pvKwh - truth.loadKwh + regulated.plannedImportKwh) : Infinity;
+
     let heatKwh = 0;
     let unmet = 0;
     if (eco) {
@@ -113,9 +132,12 @@ export class SimulatedHome {
       const night = inWindow(truth.start, eco.nightWindow);
       this.timerHeating = command.heatTimer && night && (this.timerHeating || this.tankKwh < TIMER_BELOW * cap);
       this.topping = !night && (this.topping ? this.tankKwh < TOP_UP_TO * cap : this.tankKwh < PROTECT_BELOW * cap);
-      const share = Math.max(this.timerHeating || this.topping ? 1 : 0, Math.min(1, command.heatShare));
+      const perSlot = eco.heatPumpKw * SLOT_H;
+      const commanded = regulated?.heat ? Math.min(command.heatShare, allowance / perSlot) : command.heatShare;
+      const share = Math.max(this.timerHeating || this.topping ? 1 : 0, Math.min(1, commanded));
       const kept = this.tankKwh * (1 - eco.lossPerDay / 48);
-      heatKwh = Math.min(share * eco.heatPumpKw * SLOT_H, Math.max(0, cap - kept) / eco.cop);
+      heatKwh = Math.min(share * perSlot, Math.max(0, cap - kept) / eco.cop);
+      allowance = Math.max(0, allowance - heatKwh);
       this.tankKwh = kept + eco.cop * heatKwh - truth.drawKwh;
       if (this.tankKwh >= cap - 1e-9) this.timerHeating = false;
       if (this.tankKwh < 0) {
@@ -127,8 +149,9 @@ export class SimulatedHome {
     let evKwh = 0;
     if (ev && truth.carHome) {
       const timerKw = command.evTimer && inWindow(truth.start, ev.nightWindow) && this.carKwh < ev.departureTargetKwh ? ev.maxKw : 0;
-      const kw = Math.min(ev.maxKw, Math.max(timerKw, command.evKw));
-      const wanted = command.evTimer && timerKw > 0 && command.evKw === 0 ? Math.min(kw * SLOT_H, (ev.departureTargetKwh - this.carKwh) / ev.efficiency) : kw * SLOT_H;
+      const commandedKw = regulated?.ev ? Math.min(command.evKw, allowance / SLOT_H) : command.evKw;
+      const kw = Math.min(ev.maxKw, Math.max(timerKw, commandedKw));
+      const wanted = command.evTimer && timerKw > 0 && commandedKw === 0 ? Math.min(kw * SLOT_H, (ev.departureTargetKwh - this.carKwh) / ev.efficiency) : kw * SLOT_H;
       evKwh = Math.max(0, Math.min(wanted, (ev.capacityKwh - this.carKwh) / ev.efficiency));
       this.carKwh += ev.efficiency * evKwh;
     }

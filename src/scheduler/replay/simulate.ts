@@ -9,7 +9,7 @@ import { plan as makePlan } from '../planner/plan.js';
 import type { SlotDecision } from '../planner/types.js';
 import { resolveConfig, type ReplayConfig } from './config.js';
 import { parseHouseholdCsv } from './csv.js';
-import { SimulatedHome, type SlotTruth } from './devices.js';
+import { SimulatedHome, type SlotOutcome, type SlotTruth } from './devices.js';
 import { carWeek, hotWaterDrawKwh } from './household.js';
 import { MetricsRecorder, type StrategyMetrics } from './metrics.js';
 import { buildPlanInput, expectedTripKwh, type DeviceStatus } from './plan-input.js';
@@ -75,7 +75,7 @@ export async function simulateYear(csvText: string, config: Partial<ReplayConfig
     const strategy = makeStrategy(name, { ...ctx, highs });
     const metrics = new MetricsRecorder(resolved);
     const onOff = { heating: false, heatSlots: 0, charging: false, chargeSlots: 0 };
-    let lastGrid: { importKwh: number; exportKwh: number } | undefined;
+    let last: SlotOutcome | undefined;
     for (let i = from; i < to; i++) {
       const slot: SlotTruth = {
         start: truth.start[i]!,
@@ -96,9 +96,9 @@ export async function simulateYear(csvText: string, config: Partial<ReplayConfig
         charging: onOff.charging,
         chargeSlotsInState: onOff.chargeSlots,
       };
-      const command = strategy.command({ i, home, status, lastGrid });
+      const command = strategy.command({ i, home, status, last });
       const out = home.step(slot, command);
-      lastGrid = out;
+      last = out;
       metrics.record(slot, command, out);
       const heating = out.heatKwh > 1e-9;
       const charging = out.evKwh > 1e-9;

@@ -18,7 +18,7 @@ import { replan } from '../planner/replan.js';
 import type { Plan, SlotDecision } from '../planner/types.js';
 import { DEFAULT_REGULATOR, REGULATOR_OFF, regulate, type RegulatorState } from '../regulator.js';
 import type { ReplayConfig } from './config.js';
-import { OWN_TIMERS, SELF_CONSUMPTION, type BatteryControl, type SimulatedHome, type SlotCommand } from './devices.js';
+import { OWN_TIMERS, SELF_CONSUMPTION, type BatteryControl, type SimulatedHome, type SlotCommand, type SlotOutcome } from './devices.js';
 import { Forecaster, type ForecastMode, type Truth } from './forecast.js';
 import type { CarWeek } from './household.js';
 import { buildPlanInput, expectedTripKwh, type DeviceStatus } from './plan-input.js';
@@ -37,12 +37,14 @@ interface SlotView {
   readonly i: number;
   readonly home: SimulatedHome;
   readonly status: DeviceStatus;
-  /** The meter over the previous half-hour. */
-  readonly lastGrid?: { readonly importKwh: number; readonly exportKwh: number };
+  /** The meter and the devices' own readings over the previous half-hour. */
+  readonly last?: SlotOutcome;
 }
 
 /** A half-hour whose grid exchange missed the plan's by more than this re-plans at once, kWh. */
 const DEVIATION_KWH = 0.4;
+/** A run the regulator held back by more than this re-plans at once (the plugin re-plans every half-hour), kWh. */
+const HELD_BACK_KWH = 0.1;
 
 export interface Strategy {
   command(view: SlotView): SlotCommand;
@@ -70,14 +72,27 @@ export function makeStrategy(name: StrategyName, ctx: ReplayContext): Strategy {
   }
 }
 
-/** Maps a plan's decision for a slot onto the devices' controls. */
+/** Maps a plan's decision for a slot onto the devices' controls, its surplus runs under the regulator. */
 function commandOf(d: SlotDecision | undefined, config: ReplayConfig): SlotCommand {
   if (!d) return { heatTimer: false, heatShare: 0, evTimer: true, evKw: 0, battery: SELF_CONSUMPTION };
   const perSlot = config.ecocute ? config.ecocute.heatPumpKw * SLOT_H : 1;
   let battery: BatteryControl = SELF_CONSUMPTION;
   if (d.battery?.command === 'charge') battery = { kind: 'set', gridChargeKwh: Math.max(0, d.battery.kwh), surplus: true, discharge: false };
   if (d.battery?.command === 'standby') battery = { kind: 'set', gridChargeKwh: 0, surplus: true, discharge: false };
-  return { heatTimer: false, heatShare: d.ecocute?.heat ? d.ecocute.kwh / perSlot : 0, evTimer: false, evKw: d.ev?.kw ?? 0, battery };
+  const heat = d.ecocute?.heat === true;
+  return {
+    heatTimer: false,
+    heatShare: heat ? d.ecocute!.kwh / perSlot : 0,
+    evTimer: false,
+    evKw: d.ev?.kw ?? 0,
+    battery,
+    regulated: { heat: heat && d.ecocute!.followsSurplus, ev: d.ev?.followsSurplus ?? false, plannedImportKwh: d.importKwh },
+  };
+}
+
+/** The decision's run that the regulator held back last half-hour, by more than HELD_BACK_KWH. */
+function heldBack(d: SlotDecision, last: SlotOutcome): boolean {
+  return (d.ecocute?.followsSurplus ? d.ecocute.kwh - last.heatKwh : 0) > HELD_BACK_KWH || (d.ev?.followsSurplus ? d.ev.kw * SLOT_H - last.evKwh : 0) > HELD_BACK_KWH;
 }
 
 class PlannerStrategy implements Strategy {
@@ -98,14 +113,17 @@ class PlannerStrategy implements Strategy {
     this.forecaster = new Forecaster(ctx.truth, mode, ctx.config.seed);
   }
 
-  command({ i, status, lastGrid }: SlotView): SlotCommand {
+  command({ i, status, last }: SlotView): SlotCommand {
     const { config, truth, car, highs } = this.ctx;
     const arrived = i > 0 && car.home[i] === true && car.home[i - 1] === false;
     const covered = this.plan ? i - this.planFrom < this.plan.decisions.length : false;
-    // the live meter: a half-hour far off the plan (a forecast miss) is re-planned without waiting
+    // the live meter: a half-hour far off the plan (a forecast miss), or a run the regulator held back, is
+    // re-planned without waiting
     const expected = this.plan?.decisions[i - 1 - this.planFrom];
     const deviated =
-      expected !== undefined && lastGrid !== undefined && Math.abs(lastGrid.exportKwh - lastGrid.importKwh - (expected.exportKwh - expected.importKwh)) > DEVIATION_KWH;
+      expected !== undefined &&
+      last !== undefined &&
+      (Math.abs(last.exportKwh - last.importKwh - (expected.exportKwh - expected.importKwh)) > DEVIATION_KWH || heldBack(expected, last));
     if (!covered || arrived || deviated || i - this.planFrom >= this.every) {
       const t = truth.start[i]!;
       const endOfTomorrow = startOfJstDay(t) + 2 * DAY_MS;

@@ -181,3 +181,25 @@ test('a car a few Wh short of its target is still topped up, though a start cost
   assert.ok(27.99 + charged >= 28, `leaves with ${(27.99 + charged).toFixed(3)} kWh`);
   assert.deepEqual(p.shortfalls, []);
 });
+
+test('runs for forecast surplus follow the live meter; runs for the cheapest rate do not', async () => {
+  const sunny = await plan({ slots: day((i) => (hourOf(i) >= 11 && hourOf(i) < 13 ? 1.05 : 0)), ecocute: tank(1.5) });
+  const dull = await plan({ slots: day(() => 0), ecocute: tank(2) });
+  assert.ok(heatSlots(sunny).length > 0 && heatSlots(dull).length > 0);
+  for (const i of heatSlots(sunny)) assert.equal(sunny.decisions[i]!.ecocute!.followsSurplus, true, `surplus run at ${hourOf(i)}:00`);
+  for (const i of heatSlots(dull)) assert.equal(dull.decisions[i]!.ecocute!.followsSurplus, false, `night run at ${hourOf(i)}:00`);
+  for (const d of sunny.decisions.filter((x) => !x.ecocute!.heat)) assert.equal(d.ecocute!.followsSurplus, false);
+});
+
+test('a surplus run of the car follows the meter only while a cloud could still be made up before the departure', async () => {
+  // home all day, leaves at 17:00 (slot 34) and needs 4 kWh more; 2.5 kWh of surplus per half-hour in the window
+  const surplusAt = (from: number, to: number) => day((i) => (hourOf(i) >= from && hourOf(i) < to ? 2.8 : 0));
+  const early = await plan({ slots: surplusAt(10, 11), ev: car(24, 28, 34) });
+  const late = await plan({ slots: surplusAt(16, 17), ev: car(24, 28, 34) });
+  assert.deepEqual(evSlots(early), [20, 21]);
+  assert.deepEqual(evSlots(late), [32, 33]);
+  for (const p of [early, late]) for (const i of evSlots(p)) assert.equal(p.decisions[i]!.ev!.reason.code, 'ev-surplus');
+  // at 10:00 six hours remain to charge at full power if a cloud holds the run back; at 16:00 none would
+  assert.deepEqual(evSlots(early).map((i) => early.decisions[i]!.ev!.followsSurplus), [true, true]);
+  assert.deepEqual(evSlots(late).map((i) => late.decisions[i]!.ev!.followsSurplus), [false, false]);
+});

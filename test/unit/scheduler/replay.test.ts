@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { planDay, simulateYear, HouseholdCsvError } from '../../../src/scheduler/replay/index.js';
 import { parseHouseholdCsv } from '../../../src/scheduler/replay/csv.js';
+import { resolveConfig } from '../../../src/scheduler/replay/config.js';
+import { SimulatedHome, SELF_CONSUMPTION, type SlotCommand } from '../../../src/scheduler/replay/devices.js';
 
 const CSV = readFileSync(new URL('../../fixtures/households/citylearn-b01-4days.csv', import.meta.url), 'utf8');
 
@@ -49,4 +51,22 @@ test('planDay plans the CSV slots and gives a reason for every decision', async 
   assert.equal(p.reasons.length, 96 * 3);
   assert.ok(p.reasons.every((r) => r.code && r.text));
   assert.notEqual(p.status, 'fallback');
+});
+
+test('a surplus run under the regulator uses only the half-hour\'s surplus plus the import the plan expected, the heater first', () => {
+  const config = resolveConfig({ battery: null });
+  const noon = Date.parse('2026-05-12T12:00:00+09:00');
+  const run = (pvKwh: number, command: SlotCommand) =>
+    new SimulatedHome(config).step({ start: noon, loadKwh: 0.5, pvKwh, drawKwh: 0, carHome: true, tripKwh: 0 }, command);
+  // the plan: heat pump for the whole half-hour (0.625 kWh) and the car at 3 kW (1.5 kWh), on 1.5 kWh of surplus
+  const planned = { heatTimer: false, heatShare: 1, evTimer: false, evKw: 3, battery: SELF_CONSUMPTION };
+  const regulated = (plannedImportKwh: number): SlotCommand => ({ ...planned, regulated: { heat: true, ev: true, plannedImportKwh } });
+  const pick = (o: { heatKwh: number; evKwh: number; importKwh: number }) => [o.heatKwh, o.evKwh, o.importKwh].map((x) => Math.round(x * 1000) / 1000);
+  assert.deepEqual(pick(run(2, planned)), [0.625, 1.5, 0.625], 'unregulated: the plan runs and the home buys the rest');
+  assert.deepEqual(pick(run(2, regulated(0))), [0.625, 0.875, 0], 'the car slows to what the heater leaves');
+  assert.deepEqual(pick(run(2, regulated(0.5))), [0.625, 1.375, 0.5], 'the import the plan expected is let through');
+  assert.deepEqual(pick(run(0.3, regulated(0))), [0, 0, 0.2], 'a cloud holds both back');
+  const timer = new SimulatedHome(config);
+  timer.tankKwh = 0.1 * timer.tankCapacityKwh; // below the unit's own protection: it heats whatever the regulator says
+  assert.equal(timer.step({ start: noon, loadKwh: 0.5, pvKwh: 0.3, drawKwh: 0, carHome: true, tripKwh: 0 }, regulated(0)).heatKwh, 0.625);
 });

@@ -281,6 +281,31 @@ test('the regulator lets a passing cloud by but stops a surplus run after three 
   assert.match(service.status().devices.find((d) => d.identity === 'ev')!.text, /held back by the live meter: stopped: imported more than 0\.0 kW for 180 s/);
 });
 
+test('the regulator counts the battery covering a cloud as buying, and lets through the import the plan expected', async () => {
+  const { clock, home, service } = rig({ settings: { enabled: ['ev-charger'] } });
+  await service.planNow();
+  assert.deepEqual(writesOf(home), ['ev=charge']);
+  const now = service.status().plan!.next[0]!;
+  assert.equal(now.ev!.followsSurplus, true);
+  const plannedW = now.importKwh * 2000;
+  const minutes = async (n: number) => {
+    for (let m = 0; m < n; m++) {
+      clock.advance(MIN);
+      await service.tickNow();
+    }
+  };
+  // buying what the plan expected while the battery charges from the rest: the run goes on
+  home.update('meter', { powerW: plannedW });
+  home.update('bat', { powerW: 800 });
+  await minutes(5);
+  assert.deepEqual(writesOf(home), ['ev=charge']);
+  // a cloud: the meter still shows the plan's import, because the battery discharges 1.5 kW into the car
+  home.update('bat', { powerW: -1500 });
+  await minutes(5);
+  assert.deepEqual(writesOf(home), ['ev=charge', 'ev=standby']);
+  assert.match(service.status().devices.find((d) => d.identity === 'ev')!.text, /held back by the live meter: not running: surplus -1\.5 kW < minimum/);
+});
+
 test('a failing forecast source closes the forecast gate and the status says why', async () => {
   const { home, service } = rig({
     forecast: () => {

@@ -132,8 +132,8 @@ test('power flow: an EcoCute that measures its draw (84) shows it, and only then
 test('the plan becomes windows of the same action per device, idle left out; its warnings are shown', () => {
   const decision = (i: number, heat: boolean, ev: number): SlotDecision => ({
     start: DAY + i * HALF_HOUR_MS,
-    ecocute: { heat, kwh: heat ? 0.5 : 0, reason: { code: heat ? 'heat-surplus' : 'idle', text: heat ? 'surplus' : 'full' } },
-    ev: { kw: ev, reason: { code: 'x', text: 'ev' } },
+    ecocute: { heat, kwh: heat ? 0.5 : 0, reason: { code: heat ? 'heat-surplus' : 'idle', text: heat ? 'surplus' : 'full' }, followsSurplus: heat },
+    ev: { kw: ev, reason: { code: 'x', text: 'ev' }, followsSurplus: false },
     importKwh: 0,
     exportKwh: 0,
   });
