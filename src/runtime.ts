@@ -104,11 +104,11 @@ export class Runtime {
   async stop(): Promise<void> {
     await this.started;
     const log = this.options.log;
-    this.status?.stop();
     this.weather?.stop();
+    await this.status?.stop();
     // hands the devices back while the home is still up; its last decisions reach the store below
     await this.scheduler?.stop().catch((err: unknown) => log.warn(`AI solar charge: stopping: ${errorMessage(err)}`));
-    this.backup?.stop();
+    await this.backup?.stop();
     await this.recorder?.stop().catch((err: unknown) => log.error(`store: the last half-hour could not be written: ${errorMessage(err)}`));
     await this.mirror?.stop().catch((err: unknown) => log.warn(`MQTT: stopping: ${errorMessage(err)}`));
     await this.broker?.close().catch((err: unknown) => log.warn(`MQTT: closing the embedded broker: ${errorMessage(err)}`));

@@ -183,6 +183,7 @@ export interface DailyBackupOptions {
 export class DailyBackup {
   private timer: TimerHandle | undefined;
   private stopped = false;
+  private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: DailyBackupOptions) {}
 
@@ -193,14 +194,20 @@ export class DailyBackup {
     this.schedule(Math.max(0, DAY_MS - age));
   }
 
-  stop(): void {
+  /** Resolves when a backup under way is complete, so the store folder can be left (or removed) whole. */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.timer?.cancel();
+    await this.running;
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.timer = this.options.clock.setTimeout(() => guard(this.options.log, 'the daily backup', this.run()), ms);
+    this.timer = this.options.clock.setTimeout(() => {
+      const run = this.run();
+      this.running = run.catch(() => undefined);
+      guard(this.options.log, 'the daily backup', run);
+    }, ms);
   }
 
   private async run(): Promise<void> {

@@ -37,9 +37,10 @@ export interface StatusPublisherOptions {
 }
 
 export interface StatusPublisher {
-  /** Writes now (e.g. right after a new plan); resolves when the file is replaced. */
+  /** Writes now (e.g. right after a new plan); resolves when the file is replaced. Does nothing once stopped. */
   publish(): Promise<void>;
-  stop(): void;
+  /** Resolves when the write under way (if any) is done: nothing touches the file afterwards. */
+  stop(): Promise<void>;
 }
 
 /** Writes at once, then every interval until stop(). A failed write is logged and retried next time. */
@@ -47,9 +48,16 @@ export function startStatusPublisher(options: StatusPublisherOptions): StatusPub
   const interval = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   let timer: TimerHandle | undefined;
   let stopped = false;
-  const publish = async (): Promise<void> => {
-    const input = await collectStatusInput(options.sources, options.clock.now());
-    await writeStatus(options.file, buildStatus(input));
+  // one write at a time, in order: two overlapping writes could rename an older status over a newer one
+  let writing: Promise<void> = Promise.resolve();
+  const publish = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    const write = writing.then(async () => {
+      const input = await collectStatusInput(options.sources, options.clock.now());
+      await writeStatus(options.file, buildStatus(input));
+    });
+    writing = write.catch(() => undefined);
+    return write;
   };
   const tick = (): void => {
     if (stopped) return;
@@ -59,9 +67,10 @@ export function startStatusPublisher(options: StatusPublisherOptions): StatusPub
   tick();
   return {
     publish,
-    stop() {
+    async stop() {
       stopped = true;
       timer?.cancel();
+      await writing;
     },
   };
 }

@@ -26,14 +26,17 @@ const MIN = 60_000;
 
 async function started(t: TestContext, raw: Record<string, unknown>): Promise<{ clock: ManualClock; storage: string; runtime: Runtime }> {
   const storage = mkdtempSync(join(tmpdir(), 'hems-weather-'));
-  t.after(() => rmSync(storage, { recursive: true, force: true }));
   const parsed = parseConfig({ echonet: {}, ...raw });
   assert.ok(parsed.ok, JSON.stringify(parsed));
   assert.equal(parsed.config.scheduler, undefined, 'AI solar charge is off');
   const clock = new ManualClock(T0);
   const runtime = new Runtime({ home: new ScriptedHome() as unknown as Home, config: parsed.config, storagePath: storage, clock, log: silentLogger, name: (d) => d.kind });
   await runtime.start();
-  t.after(() => runtime.stop());
+  // one hook, in this order: after hooks run first-registered first, and a running runtime still writes
+  t.after(async () => {
+    await runtime.stop();
+    rmSync(storage, { recursive: true, force: true });
+  });
   return { clock, storage, runtime };
 }
 

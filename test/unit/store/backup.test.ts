@@ -69,7 +69,30 @@ test('the daily backup runs at once when the newest is a day old, then every 24 
   clock.advance(DAY);
   await settle();
   assert.equal((await listBackups(dir)).length, 2, 'rotated to the two newest');
-  daily.stop();
+  await daily.stop();
   const manifest = JSON.parse(readFileSync(join(dir, 'backups', (await listBackups(dir))[0]!.name, 'manifest.json'), 'utf8'));
   assert.equal(manifest.created, new Date(T0 + HALF_HOUR_MS + 2 * DAY).toISOString());
+});
+
+test('stop() during a backup returns once that backup is complete', async (t) => {
+  const dir = tempDir(t);
+  const h = await History.open({ dir, log: silentLogger });
+  await h.recordSlot({ start: T0, kwh: { bought: 1 } });
+  const clock = new ManualClock(T0 + HALF_HOUR_MS);
+  // the store's pending writes are let go only later: the backup is held at its start
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  const daily = new DailyBackup({ dir, clock, log: silentLogger, settled: () => held });
+  await daily.start();
+  clock.advance(0);
+  let stopped = false;
+  const stopping = daily.stop().then(() => (stopped = true));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(stopped, false, 'stop waits for the backup under way');
+  release();
+  await stopping;
+  assert.equal((await listBackups(dir)).length, 1, 'the backup under way was finished, not cut');
+  clock.advance(2 * DAY);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal((await listBackups(dir)).length, 1, 'no backup after stop');
 });

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildStatus, readStatus, startStatusPublisher, statusFilePath, writeStatus, type StatusInput } from '../../../src/ui-status/index.js';
@@ -199,7 +199,33 @@ test('the publisher writes at once and then every interval, from the sources as 
     assert.equal(st.generatedAt, NOW + 60_000);
     assert.equal(st.completeness.live, 2);
   } finally {
-    publisher.stop();
+    await publisher.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('stop() returns once the write under way is on disk, and nothing is written after it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hems-ui-publisher-'));
+  const clock = new ManualClock(NOW);
+  const file = statusFilePath(dir);
+  // a history that answers only when let go: the first write is held half-way
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  const publisher = startStatusPublisher({ file, clock, log: silentLogger, intervalMs: 60_000, sources: { home: { devices: () => [device('meter', { powerW: 500 })] }, purchaseMode: 'surplus', history: { slots: async () => (await held, base.slots.slice()) } } });
+  try {
+    let stopped = false;
+    const stopping = publisher.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(stopped, false, 'stop waits for the write it interrupted');
+    release();
+    await stopping;
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).flow.gridW, 500, 'the interrupted write completed');
+    rmSync(file);
+    await publisher.publish();
+    clock.advance(60_000);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(existsSync(file), false, 'no write after stop, asked or timed');
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
