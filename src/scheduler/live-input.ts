@@ -123,7 +123,16 @@ export function liveInput(
   const batKwh = bat?.readings.remainingWh !== undefined ? bat.readings.remainingWh.value / 1000 : bat?.readings.socPct !== undefined ? (bat.readings.socPct.value / 100) * s.battery.capacityKwh : undefined;
   if (bat && batKwh !== undefined) {
     const b = s.battery;
-    battery = { capacityKwh: b.capacityKwh, storedKwh: Math.min(b.capacityKwh, batKwh), minKwh: b.capacityKwh * b.minShare, chargeKw: b.chargeKw, dischargeKw: b.dischargeKw, efficiency: b.efficiency };
+    battery = {
+      capacityKwh: b.capacityKwh,
+      storedKwh: Math.min(b.capacityKwh, batKwh),
+      minKwh: b.capacityKwh * b.minShare,
+      chargeKw: b.chargeKw,
+      dischargeKw: b.dischargeKw,
+      efficiency: b.efficiency,
+      // in charge mode now: keeping it on costs no mode change (model.ts counts one each way)
+      gridCharging: bat.readings.operationMode?.value === 'charge',
+    };
   }
 
   let ev: PlanInput['ev'];

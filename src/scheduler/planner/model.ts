@@ -9,7 +9,7 @@
  * replaced at, slightly discounted, so the plan neither dumps storage at the horizon nor buys to hoard.
  */
 import { LpText, type Terms } from './lp-text.js';
-import { SLOT_HOURS, type PlanInput, type PlanSettings } from './types.js';
+import { SLOT_HOURS, type PlanInput, type PlanSettings, type Slot } from './types.js';
 
 /** Share of the replacement price credited for stored energy at the horizon: <1 so storing is never a goal in itself. */
 const STORED_VALUE_SHARE = 0.97;
@@ -40,15 +40,28 @@ export function storedValues(input: PlanInput): StoredValues {
 
 /** The on/off devices of a model: binary name prefix, state now, and how long it has held it. */
 export interface Switched {
-  readonly prefix: 'h' | 'g';
+  /** h: the heat pump, g: the EV charger, k: the battery's grid charge mode. */
+  readonly prefix: 'h' | 'g' | 'k';
   readonly on: boolean;
   readonly slotsInState: number;
+  /**
+   * A mode without minimum times whose binary only allows something (the battery's grid charge): how much
+   * of slot i a solution uses it, 0..1. Relaxed, such a binary is free to stay on at a fraction all along,
+   * so it is rounded from its use instead (relax-and-fix.ts).
+   */
+  readonly use?: (i: number, value: (name: string) => number) => number;
 }
 
 export function switchedDevices(input: PlanInput): Switched[] {
   const out: Switched[] = [];
   if (input.ecocute) out.push({ prefix: 'h', on: input.ecocute.heating, slotsInState: input.ecocute.slotsInState });
   if (input.ev) out.push({ prefix: 'g', on: input.ev.charging, slotsInState: input.ev.slotsInState });
+  const bat = input.battery;
+  if (bat) {
+    const slotKwh = bat.chargeKw * SLOT_HOURS;
+    const use = (i: number, value: (name: string) => number) => Math.max(0, value(`bc${i}`) - forecastSurplus(input.slots[i]!)) / slotKwh;
+    out.push({ prefix: 'k', on: bat.gridCharging ?? false, slotsInState: 1, use });
+  }
   return out;
 }
 
@@ -62,6 +75,27 @@ export function departureGoal(ev: NonNullable<PlanInput['ev']>, w: number): numb
   const stay = ev.stays[w]!;
   const met = w === 0 && stay.arriveSlot <= 0 && ev.storedKwh >= stay.targetKwh;
   return met ? stay.targetKwh : Math.min(ev.capacityKwh, stay.targetKwh + TARGET_MARGIN_KWH);
+}
+
+/** What the battery may charge in a slot without its grid charge mode: the forecast surplus. */
+function forecastSurplus(slot: Slot): number {
+  return Math.max(0, slot.pvKwh - slot.loadKwh);
+}
+
+/**
+ * The binary `<prefix><i>` of an on/off state and its start and stop at slot i (`<prefix>u<i>`,
+ * `<prefix>d<i>`), each charged `costYen`; `current` is the state before the plan. Returns the binary.
+ */
+function switched(lp: LpText, prefix: string, i: number, current: boolean, costYen: number): string {
+  const on = `${prefix}${i}`;
+  const prev = i === 0 ? null : `${prefix}${i - 1}`;
+  lp.binary(on);
+  lp.cost(costYen, `${prefix}u${i}`);
+  lp.cost(costYen, `${prefix}d${i}`);
+  // start >= on - previous, stop >= previous - on
+  lp.row(`${prefix}s${i}`, prev ? [[1, `${prefix}u${i}`], [-1, on], [1, prev]] : [[1, `${prefix}u${i}`], [-1, on]], '>=', prev ? 0 : -Number(current));
+  lp.row(`${prefix}t${i}`, prev ? [[1, `${prefix}d${i}`], [1, on], [-1, prev]] : [[1, `${prefix}d${i}`], [1, on]], '>=', prev ? 0 : Number(current));
+  return on;
 }
 
 export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
@@ -83,14 +117,7 @@ export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
   const onOff = (prefix: string, current: boolean, slotsInState: number, allowed: (i: number) => boolean, hold: readonly (boolean | undefined)[] = []) => {
     const { minOnSlots: up, minOffSlots: down, switchCostYen } = settings;
     for (let i = 0; i < n; i++) {
-      const on = `${prefix}${i}`;
-      const prev = i === 0 ? null : `${prefix}${i - 1}`;
-      lp.binary(on);
-      lp.cost(switchCostYen, `${prefix}u${i}`);
-      lp.cost(switchCostYen, `${prefix}d${i}`);
-      // start >= on - previous, stop >= previous - on
-      lp.row(`${prefix}s${i}`, prev ? [[1, `${prefix}u${i}`], [-1, on], [1, prev]] : [[1, `${prefix}u${i}`], [-1, on]], '>=', prev ? 0 : -Number(current));
-      lp.row(`${prefix}t${i}`, prev ? [[1, `${prefix}d${i}`], [1, on], [-1, prev]] : [[1, `${prefix}d${i}`], [1, on]], '>=', prev ? 0 : Number(current));
+      const on = switched(lp, prefix, i, current, switchCostYen);
       const starts: [number, string][] = [];
       for (let k = Math.max(0, i - up + 1); k <= i; k++) starts.push([1, `${prefix}u${k}`]);
       // a run cut short by the device becoming unavailable (the car leaving) is not a violation
@@ -187,6 +214,14 @@ export function buildModel(input: PlanInput, settings: PlanSettings): LpText {
       // and charge the latest: a night charge then fills the end of the cheap hours in one block instead of
       // being scattered over them, each gap costing two mode changes (charge / hold) for nothing
       lp.cost(TIE_BREAK_YEN * (n - i), `bc${i}`);
+      // charging beyond the forecast surplus is buying for the battery: a mode the executor switches on and
+      // off (027D DA charge), so it costs a switch each way like the machines do. A top-up of one night
+      // half-hour is worth about 5 yen a kWh (day price less night price over the round trip): without
+      // the cost the plan would buy a few hundred Wh at 05:30 most nights, for two mode changes.
+      const grid = switched(lp, 'k', i, bat.gridCharging ?? false, settings.switchCostYen);
+      lp.row(`bk${i}`, [[1, `bc${i}`], [-bat.chargeKw * SLOT_HOURS, grid]], '<=', forecastSurplus(input.slots[i]!));
+      // and a battery in charge mode does not discharge: the mode cannot be left on for free
+      lp.row(`bkd${i}`, [[1, `bd${i}`], [bat.dischargeKw * SLOT_HOURS, grid]], '<=', bat.dischargeKw * SLOT_HOURS);
     }
     lp.cost(-values.battery, `B${n - 1}`);
   }

@@ -84,9 +84,9 @@ function canMakeUp(ev: NonNullable<PlanInput['ev']>, stay: StayOfSlot, i: number
   return slotsAfter * ev.maxKw * SLOT_HOURS * ev.efficiency >= stay.goalKwh - carKwhBefore;
 }
 
-function batteryCommand(charged: number, discharged: number, imported: number, spareKwh: number, pvKwh: number, loadKwh: number): BatteryCommand {
-  // charging beyond the forecast surplus means buying for it: an explicit grid charge
-  if (charged > EPS && charged > Math.max(0, pvKwh - loadKwh) + 0.05 && imported > EPS) return 'charge';
+function batteryCommand(gridMode: boolean, charged: number, discharged: number, imported: number, spareKwh: number): BatteryCommand {
+  // the model charges beyond the forecast surplus only in its grid charge mode (model.ts)
+  if (gridMode && charged > EPS) return 'charge';
   // holding only means something while there is energy above the reserve to hold back
   if (charged <= EPS && discharged <= EPS && imported > EPS && spareKwh > 0.1) return 'standby';
   return 'auto';
@@ -127,7 +127,7 @@ function decode(input: PlanInput, settings: PlanSettings, sol: Solution, status:
       const ch = v(`bc${i}`);
       const dis = v(`bd${i}`);
       const before = i === 0 ? input.battery.storedKwh : v(`B${i - 1}`);
-      const command = batteryCommand(ch, dis, importKwh, before - input.battery.minKwh, slot.pvKwh, slot.loadKwh);
+      const command = batteryCommand(v(`k${i}`) > 0.5, ch, dis, importKwh, before - input.battery.minKwh);
       battery = { command, kwh: ch - dis, reason: batteryReason(command, slot, ch, dis, dearest) };
     }
     return { start: slot.start, ecocute, battery, ev, importKwh, exportKwh };
@@ -165,6 +165,7 @@ function objective(input: PlanInput, settings: PlanSettings, v: (name: string) =
     saleYen += s.sellYen * v(`ex${i}`);
     if (input.ecocute) switches += v(`hu${i}`) + v(`hd${i}`);
     if (input.ev) switches += v(`gu${i}`) + v(`gd${i}`);
+    if (input.battery) switches += v(`ku${i}`) + v(`kd${i}`);
     if (input.ecocute) shortfall += v(`ts${i}`);
   });
   input.ev?.stays.forEach((_, w) => (shortfall += v(`es${w}`)));

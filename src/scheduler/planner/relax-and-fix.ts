@@ -59,24 +59,47 @@ export function relaxAndFix(highs: Highs, model: LpText, devices: readonly Switc
   const relaxed = solveLp(highs, model.text({ relax: true }), LP_SAFETY_LIMIT_S, settings.mipGap);
   if (!relaxed || devices.length === 0) return relaxed;
   const head = Math.min(n, settings.integerSlots);
+  const solve = (fixed: ReadonlyMap<string, 0 | 1>) => solveLp(highs, model.text({ relax: true, fixed }), LP_SAFETY_LIMIT_S, settings.mipGap);
   let best: { solution: Solution; objective: number } | undefined;
   for (const attempt of ATTEMPTS) {
     const fixed = new Map<string, 0 | 1>();
     for (const device of devices) {
-      const names = Array.from({ length: head }, (_, i) => `${device.prefix}${i}`);
+      // a mode without minimum times (the battery's) is rounded over the whole horizon, from its use
+      const names = Array.from({ length: device.use ? n : head }, (_, i) => `${device.prefix}${i}`);
       const values = roundSequence(
-        names.map((name) => relaxed.value(name)),
+        names.map((name, i) => (device.use ? device.use(i, relaxed.value) : relaxed.value(name))),
         attempt,
         device,
-        settings.minOnSlots,
-        settings.minOffSlots,
+        device.use ? 1 : settings.minOnSlots,
+        device.use ? 1 : settings.minOffSlots,
         (i) => model.isPinned(names[i]!),
       );
       names.forEach((name, i) => fixed.set(name, values[i]!));
     }
-    const solution = solveLp(highs, model.text({ relax: true, fixed }), LP_SAFETY_LIMIT_S, settings.mipGap);
+    let solution = solve(fixed);
+    // the mode is then tried only where it was used: where it was on for nothing it only forbade discharging
+    const trimmed = solution ? trim(fixed, devices, n, solution) : undefined;
+    const leaner = trimmed ? solve(trimmed) : undefined;
+    if (leaner && solution && leaner.objective < solution.objective) solution = leaner;
     if (solution && (!best || solution.objective < best.objective - 1e-6)) best = { solution, objective: solution.objective };
     if (best && best.objective - relaxed.objective < GOOD_ENOUGH_YEN) break;
   }
   return best?.solution;
+}
+
+/** The fixed binaries with each used mode switched off where `solution` did not use it; undefined if none changes. */
+function trim(fixed: ReadonlyMap<string, 0 | 1>, devices: readonly Switched[], n: number, solution: Solution): Map<string, 0 | 1> | undefined {
+  const out = new Map(fixed);
+  let changed = false;
+  for (const device of devices) {
+    if (!device.use) continue;
+    for (let i = 0; i < n; i++) {
+      const name = `${device.prefix}${i}`;
+      if (out.get(name) === 1 && device.use(i, solution.value) <= DUST) {
+        out.set(name, 0);
+        changed = true;
+      }
+    }
+  }
+  return changed ? out : undefined;
 }

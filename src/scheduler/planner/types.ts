@@ -46,6 +46,8 @@ export interface BatteryState {
   readonly dischargeKw: number;
   /** One-way efficiency (round trip is its square). */
   readonly efficiency: number;
+  /** The battery is charging from the grid on the scheduler's command now (default: it is not). */
+  readonly gridCharging?: boolean;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface DeviceStatus {
   readonly heatSlotsInState: number;
   readonly charging: boolean;
   readonly chargeSlotsInState: number;
+  /** The battery was told to charge from the grid last half-hour. */
+  readonly batteryGridCharging: boolean;
 }
 
 export interface HorizonData {
@@ -112,6 +114,7 @@ export function buildPlanInput(
           chargeKw: bat.chargeKw,
           dischargeKw: bat.dischargeKw,
           efficiency: bat.efficiency,
+          gridCharging: status.batteryGridCharging,
         }
       : undefined,
     ev: evInput,

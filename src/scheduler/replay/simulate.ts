@@ -74,7 +74,7 @@ export async function simulateYear(csvText: string, config: Partial<ReplayConfig
     const startValue = storedValueYen(resolved, home.stored(), cheapest);
     const strategy = makeStrategy(name, { ...ctx, highs });
     const metrics = new MetricsRecorder(resolved);
-    const onOff = { heating: false, heatSlots: 0, charging: false, chargeSlots: 0 };
+    const onOff = { heating: false, heatSlots: 0, charging: false, chargeSlots: 0, gridCharging: false };
     let last: SlotOutcome | undefined;
     for (let i = from; i < to; i++) {
       const slot: SlotTruth = {
@@ -95,6 +95,7 @@ export async function simulateYear(csvText: string, config: Partial<ReplayConfig
         heatSlotsInState: onOff.heatSlots,
         charging: onOff.charging,
         chargeSlotsInState: onOff.chargeSlots,
+        batteryGridCharging: onOff.gridCharging,
       };
       const command = strategy.command({ i, home, status, last });
       const out = home.step(slot, command);
@@ -106,6 +107,7 @@ export async function simulateYear(csvText: string, config: Partial<ReplayConfig
       onOff.chargeSlots = charging === onOff.charging ? onOff.chargeSlots + 1 : 1;
       onOff.heating = heating;
       onOff.charging = charging;
+      onOff.gridCharging = command.battery.kind === 'set' && command.battery.gridChargeKwh > 0;
     }
     const endValue = storedValueYen(resolved, home.stored(), cheapest);
     strategies[name] = metrics.summary(days, endValue - startValue, strategy.planningMs);
@@ -153,6 +155,7 @@ export async function planDay(csvText: string, config: Partial<ReplayConfig> = {
     heatSlotsInState: 48,
     charging: false,
     chargeSlotsInState: 48,
+    batteryGridCharging: false,
   };
   const drawMean = truth.start.map((t) => (resolved.ecocute ? hotWaterDrawKwh(t, resolved.ecocute, resolved.seed) : 0));
   const input = buildPlanInput(resolved, 0, { ...truth, drawKwh: drawMean }, status, ctx.car, (k) => expectedTripKwh(truth.start[k]!, resolved));

@@ -86,7 +86,7 @@ function commandOf(d: SlotDecision | undefined, config: ReplayConfig): SlotComma
     evTimer: false,
     evKw: d.ev?.kw ?? 0,
     battery,
-    regulated: { heat: heat && d.ecocute!.followsSurplus, ev: d.ev?.followsSurplus ?? false, plannedImportKwh: d.importKwh },
+    regulated: { heat: d.ecocute?.followsSurplus ?? false, ev: d.ev?.followsSurplus ?? false, plannedImportKwh: d.importKwh },
   };
 }
 

@@ -174,6 +174,26 @@ test('a night charge of the battery is one block at the end of the cheap hours, 
   assert.ok(changes <= 3, `battery mode changes ${changes}: ${modes.join(' ')}`);
 });
 
+test('a grid top-up of the battery worth less than its two mode changes is not bought; a large one is, in one block', async () => {
+  // no sun, an evening load of `eveningKwh` beyond the battery's 0.7 kWh above reserve: a night kWh saves
+  // 35.76 - 27.86 / 0.95^2 = 4.9 yen, two mode changes cost 16 yen
+  const evening = (eveningKwh: number) => day(() => 0).map((s, i) => ({ ...s, loadKwh: hourOf(i) >= 18 && hourOf(i) < 20 ? eveningKwh / 4 : 0 }));
+  const battery = { capacityKwh: 7, storedKwh: 1.4, minKwh: 0.7, chargeKw: 3, dischargeKw: 3, efficiency: 0.95 };
+  const charged = (p: Plan) => p.decisions.flatMap((d, i) => (d.battery?.command === 'charge' ? [i] : []));
+  const small = await plan({ slots: evening(0.7 + 1.5), battery });
+  assert.deepEqual(charged(small), [], '1.5 kWh more in the evening, bought at night, would save 7 yen: not worth 16');
+  assert.equal(small.objective.switchingYen, 0);
+  const large = await plan({ slots: evening(0.7 + 5), battery });
+  const block = charged(large);
+  assert.ok(block.length >= 2, `a 5 kWh need is charged at night (${block.join(',')})`);
+  assert.deepEqual(block, Array.from({ length: block.length }, (_, k) => block[0]! + k), 'in one block');
+  assert.equal(large.objective.switchingYen, 16, 'one start and one stop of the grid charge');
+  // a battery already charging from the grid keeps on without a start
+  const on = await plan({ slots: evening(0.7 + 5).slice(10), battery: { ...battery, gridCharging: true } });
+  assert.equal(on.decisions[0]!.battery!.command, 'charge');
+  assert.equal(on.objective.switchingYen, 8, 'only the stop is a change');
+});
+
 test('a car a few Wh short of its target is still topped up, though a start costs more than the few Wh', async () => {
   // 27.99 kWh, target 28 by 04:00 (slot 8): 10 Wh of slack would cost 3 yen, a start of the charger 16 yen
   const p = await plan({ slots: day(() => 0, 12), ev: car(27.99, 28, 8) });

@@ -68,6 +68,14 @@ const failedGates = (s: SchedulerStatus) => Object.fromEntries(s.gates.map((g) =
 const writesOf = (home: FakeHome) => home.writes.map((w) => `${w.identity}=${w.value}`);
 
 /** The writes the plan's current half-hour calls for, from the devices' starting states (all off, battery automatic). */
+/** Advances the clock a minute at a time for `n` minutes, the service ticking after each. */
+async function minutes(clock: ManualClock, service: SchedulerService, n: number): Promise<void> {
+  for (let m = 0; m < n; m++) {
+    clock.advance(MIN);
+    await service.tickNow();
+  }
+}
+
 function planned(s: SchedulerStatus): string[] {
   const d = s.plan!.next[0]!;
   return [
@@ -264,19 +272,12 @@ test('the regulator lets a passing cloud by but stops a surplus run after three 
   await service.planNow();
   assert.deepEqual(writesOf(home), ['ev=charge']);
   home.update('meter', { powerW: 1500 }); // charging at 6 kW, the home now buys 1.5 kW: only 4.5 kW of surplus
-  for (let m = 0; m < 2; m++) {
-    clock.advance(MIN);
-    await service.tickNow();
-  }
+  await minutes(clock, service, 2);
   home.update('meter', { powerW: -800 }); // the cloud passed within the disable delay
-  clock.advance(MIN);
-  await service.tickNow();
+  await minutes(clock, service, 1);
   assert.equal(home.writes.length, 1);
   home.update('meter', { powerW: 1500 });
-  for (let m = 0; m < 4; m++) {
-    clock.advance(MIN);
-    await service.tickNow();
-  }
+  await minutes(clock, service, 4);
   assert.deepEqual(writesOf(home), ['ev=charge', 'ev=standby']);
   assert.match(service.status().devices.find((d) => d.identity === 'ev')!.text, /held back by the live meter: stopped: imported more than 0\.0 kW for 180 s/);
 });
@@ -288,20 +289,14 @@ test('the regulator counts the battery covering a cloud as buying, and lets thro
   const now = service.status().plan!.next[0]!;
   assert.equal(now.ev!.followsSurplus, true);
   const plannedW = now.importKwh * 2000;
-  const minutes = async (n: number) => {
-    for (let m = 0; m < n; m++) {
-      clock.advance(MIN);
-      await service.tickNow();
-    }
-  };
   // buying what the plan expected while the battery charges from the rest: the run goes on
   home.update('meter', { powerW: plannedW });
   home.update('bat', { powerW: 800 });
-  await minutes(5);
+  await minutes(clock, service, 5);
   assert.deepEqual(writesOf(home), ['ev=charge']);
   // a cloud: the meter still shows the plan's import, because the battery discharges 1.5 kW into the car
   home.update('bat', { powerW: -1500 });
-  await minutes(5);
+  await minutes(clock, service, 5);
   assert.deepEqual(writesOf(home), ['ev=charge', 'ev=standby']);
   assert.match(service.status().devices.find((d) => d.identity === 'ev')!.text, /held back by the live meter: not running: surplus -1\.5 kW < minimum/);
 });
@@ -335,10 +330,7 @@ test('the loop plans every 30 minutes and ticks every minute on the clock; the d
   await service.tickNow(); // queued behind the first round
   assert.equal(fetches, 1);
   const said = decisions.length;
-  for (let m = 0; m < 5; m++) {
-    clock.advance(MIN);
-    await service.tickNow();
-  }
+  await minutes(clock, service, 5);
   assert.deepEqual(decisions.slice(said), [], 'nothing new to say in five quiet minutes');
   clock.advance(25 * MIN);
   await service.tickNow();
