@@ -7,6 +7,7 @@ import { History, HALF_HOUR_MS } from '../../../src/store/history.js';
 import { createBackup, DailyBackup, listBackups, restoreBackup } from '../../../src/store/backup.js';
 import { ManualClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/log.js';
+import { assertWaitsFor, gate } from '../../helpers/gate.js';
 
 const T0 = Date.UTC(2026, 10, 26, 3, 0);
 const DAY = 86_400_000;
@@ -80,17 +81,11 @@ test('stop() during a backup returns once that backup is complete', async (t) =>
   await h.recordSlot({ start: T0, kwh: { bought: 1 } });
   const clock = new ManualClock(T0 + HALF_HOUR_MS);
   // the store's pending writes are let go only later: the backup is held at its start
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((r) => (release = r));
-  const daily = new DailyBackup({ dir, clock, log: silentLogger, settled: () => held });
+  const store = gate();
+  const daily = new DailyBackup({ dir, clock, log: silentLogger, settled: () => store.held });
   await daily.start();
   clock.advance(0);
-  let stopped = false;
-  const stopping = daily.stop().then(() => (stopped = true));
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal(stopped, false, 'stop waits for the backup under way');
-  release();
-  await stopping;
+  await assertWaitsFor(daily.stop(), store, 'stop waits for the backup under way');
   assert.equal((await listBackups(dir)).length, 1, 'the backup under way was finished, not cut');
   clock.advance(2 * DAY);
   await new Promise((r) => setTimeout(r, 50));

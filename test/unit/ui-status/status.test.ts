@@ -17,6 +17,7 @@ import type { SlotDecision } from '../../../src/scheduler/planner/types.js';
 import type { SchedulerStatus } from '../../../src/scheduler/service.js';
 import { ManualClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/log.js';
+import { assertWaitsFor, gate } from '../../helpers/gate.js';
 
 const DAY = jstMidnight({ year: 2026, month: 1, day: 15 });
 const NOW = DAY + 5 * HALF_HOUR_MS + 10 * 60_000; // 02:40 JST: five half-hours are over
@@ -209,16 +210,10 @@ test('stop() returns once the write under way is on disk, and nothing is written
   const clock = new ManualClock(NOW);
   const file = statusFilePath(dir);
   // a history that answers only when let go: the first write is held half-way
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((r) => (release = r));
-  const publisher = startStatusPublisher({ file, clock, log: silentLogger, intervalMs: 60_000, sources: { home: { devices: () => [device('meter', { powerW: 500 })] }, purchaseMode: 'surplus', history: { slots: async () => (await held, base.slots.slice()) } } });
+  const history = gate();
+  const publisher = startStatusPublisher({ file, clock, log: silentLogger, intervalMs: 60_000, sources: { home: { devices: () => [device('meter', { powerW: 500 })] }, purchaseMode: 'surplus', history: { slots: async () => (await history.held, base.slots.slice()) } } });
   try {
-    let stopped = false;
-    const stopping = publisher.stop().then(() => (stopped = true));
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(stopped, false, 'stop waits for the write it interrupted');
-    release();
-    await stopping;
+    await assertWaitsFor(publisher.stop(), history, 'stop waits for the write it interrupted');
     assert.equal(JSON.parse(readFileSync(file, 'utf8')).flow.gridW, 500, 'the interrupted write completed');
     rmSync(file);
     await publisher.publish();
