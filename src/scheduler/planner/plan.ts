@@ -160,12 +160,12 @@ function objective(input: PlanInput, settings: PlanSettings, v: (name: string) =
   let saleYen = 0;
   let switches = 0;
   let shortfall = 0;
+  // every switched state of the model (model.ts switchedDevices) pays for its starts and stops
+  const prefixes = switchedDevices(input).map((d) => d.prefix);
   input.slots.forEach((s, i) => {
     purchaseYen += s.buyYen * v(`im${i}`);
     saleYen += s.sellYen * v(`ex${i}`);
-    if (input.ecocute) switches += v(`hu${i}`) + v(`hd${i}`);
-    if (input.ev) switches += v(`gu${i}`) + v(`gd${i}`);
-    if (input.battery) switches += v(`ku${i}`) + v(`kd${i}`);
+    for (const p of prefixes) switches += v(`${p}u${i}`) + v(`${p}d${i}`);
     if (input.ecocute) shortfall += v(`ts${i}`);
   });
   input.ev?.stays.forEach((_, w) => (shortfall += v(`es${w}`)));
